@@ -1,0 +1,179 @@
+# Part of customer_service_control. See LICENSE file for full copyright and licensing details.
+from odoo import api, fields, models
+from odoo.exceptions import UserError
+from odoo.tools import is_html_empty
+
+GROUP_USER = "customer_service_control.group_service_user"
+GROUP_MANAGER = "customer_service_control.group_service_manager"
+GROUP_INSPECTOR = "customer_service_control.group_service_inspector"
+GROUP_TECHNICAL = "customer_service_control.group_service_technical"
+WORKERS = [GROUP_USER, GROUP_INSPECTOR, GROUP_TECHNICAL]
+VERIFIERS = [GROUP_INSPECTOR, GROUP_MANAGER]
+
+
+class ServiceAction(models.Model):
+    """A corrective or preventive action and the check of its effectiveness
+    (procedure 4.2.3.3 and 4.3.2.2; QS/TSB21401-2002)."""
+
+    _name = "service.action"
+    _description = "Corrective / Preventive Action"
+    _inherit = ["service.workflow.mixin", "mail.thread", "mail.activity.mixin"]
+    _order = "due_date, id desc"
+    _check_company_auto = True
+    _sequence_code = "service.action"
+    _draft_states = ("draft",)
+    _refusal_methods = ("action_verify_ineffective",)
+
+    name = fields.Char("Reference", required=True, readonly=True, copy=False, default=lambda self: self.env._("New"))
+    title = fields.Char(required=True, tracking=True)
+    company_id = fields.Many2one("res.company", required=True, index=True, default=lambda self: self.env.company)
+    state = fields.Selection(
+        [
+            ("draft", "Draft"),
+            ("open", "Open"),
+            ("done", "Done"),
+            ("verified", "Verified Effective"),
+            ("ineffective", "Not Effective"),
+            ("cancelled", "Cancelled"),
+        ],
+        default="draft",
+        required=True,
+        tracking=True,
+        index=True,
+        copy=False,
+    )
+    action_type = fields.Selection(
+        [("corrective", "Corrective"), ("preventive", "Preventive")],
+        "Type",
+        required=True,
+        default="corrective",
+        tracking=True,
+    )
+    source_ref = fields.Reference(
+        selection="_selection_source_ref",
+        string="Source",
+        help="The complaint, return, visit or review this action comes from.",
+    )
+    complaint_id = fields.Many2one(
+        "service.complaint",
+        compute="_compute_source_links",
+        store=True,
+        index=True,
+    )
+    partner_id = fields.Many2one("res.partner", "Customer", compute="_compute_source_links", store=True, index=True)
+    department_id = fields.Many2one("hr.department", "Responsible Department", tracking=True, check_company=True)
+    user_id = fields.Many2one("res.users", "Owner", tracking=True, index=True, domain="[('share', '=', False)]")
+    root_cause = fields.Html()
+    description = fields.Html("Action")
+    due_date = fields.Date(tracking=True, index=True)
+    is_late = fields.Boolean(
+        "Late",
+        readonly=True,
+        copy=False,
+        index=True,
+        help="Set by the daily reminder when the due date passed before completion.",
+    )
+    done_at = fields.Datetime("Completed At", readonly=True, copy=False)
+    completion_note = fields.Html(copy=False)
+    verified_by_id = fields.Many2one("res.users", readonly=True, copy=False)
+    verified_at = fields.Datetime(readonly=True, copy=False)
+    verification_note = fields.Text(copy=False, tracking=True)
+
+    @api.model
+    def _selection_source_ref(self):
+        return [("service.complaint", self.env._("Complaint"))]
+
+    @api.depends("source_ref")
+    def _compute_source_links(self):
+        for action in self:
+            source = action.source_ref
+            action.complaint_id = source if source and source._name == "service.complaint" else False
+            action.partner_id = (
+                source.partner_id.commercial_partner_id if source and "partner_id" in source._fields else False
+            )
+
+    # ------------------------------------------------------------------
+    # Actions
+    # ------------------------------------------------------------------
+    def action_open(self):
+        self._check_transition(("draft",), WORKERS + [GROUP_MANAGER], self.env._("Opening the action"))
+        for action in self:
+            if not action.user_id or not action.due_date or is_html_empty(action.description):
+                raise UserError(
+                    self.env._("Give %(action)s an owner, a due date and the action to take.", action=action.name)
+                )
+        self.write({"state": "open"})
+        for action in self:
+            action.activity_schedule(
+                "customer_service_control.mail_act_service_action",
+                date_deadline=action.due_date,
+                user_id=action.user_id.id,
+                summary=action.title,
+            )
+        return True
+
+    def action_done(self):
+        self._check_transition(("open",), WORKERS + [GROUP_MANAGER], self.env._("Completing the action"))
+        if self.filtered(lambda a: is_html_empty(a.completion_note)):
+            raise UserError(self.env._("Describe what was done before completing the action."))
+        self.write({"state": "done", "done_at": fields.Datetime.now(), "is_late": False})
+        self.activity_feedback(["customer_service_control.mail_act_service_action"], feedback=self.env._("Done"))
+        return True
+
+    def action_verify_effective(self, note=None):
+        return self._verify("verified", note)
+
+    def action_verify_ineffective(self, note):
+        return self._verify("ineffective", note)
+
+    def _verify(self, result, note):
+        self._check_transition(("done",), VERIFIERS, self.env._("Verifying the effectiveness of an action"))
+        note = (note or "").strip() or (self.verification_note or "").strip()
+        if result == "ineffective" and not note:
+            raise UserError(self.env._("Say why the action was not effective."))
+        self.write(
+            {
+                "state": result,
+                "verified_by_id": self.env.user.id,
+                "verified_at": fields.Datetime.now(),
+                "verification_note": note or False,
+            }
+        )
+        return True
+
+    def action_open_ineffective_wizard(self):
+        self._check_transition(("done",), VERIFIERS, self.env._("Verifying the effectiveness of an action"))
+        return self.env["service.refuse.wizard"]._open_for(self, "action_verify_ineffective")
+
+    def action_reopen(self):
+        self._check_transition(("ineffective",), WORKERS + [GROUP_MANAGER], self.env._("Reopening the action"))
+        self.write({"state": "open", "done_at": False})
+        return True
+
+    def action_cancel(self):
+        self._check_transition(("draft", "open"), [GROUP_MANAGER, GROUP_INSPECTOR], self.env._("Cancelling the action"))
+        self.write({"state": "cancelled"})
+        self.activity_unlink(["customer_service_control.mail_act_service_action"])
+        return True
+
+    # ------------------------------------------------------------------
+    # Scheduled action
+    # ------------------------------------------------------------------
+    @api.model
+    def _cron_remind_late(self):
+        """Flag open actions past their due date and remind the owner once."""
+        late = self.search(
+            [
+                ("state", "=", "open"),
+                ("is_late", "=", False),
+                ("due_date", "<", fields.Date.context_today(self)),
+            ]
+        )
+        late.write({"is_late": True})
+        for user, actions in late.grouped("user_id").items():
+            actions.activity_schedule(
+                "customer_service_control.mail_act_service_overdue",
+                user_id=user.id or self.env.user.id,
+                summary=self.env._("Corrective action overdue"),
+            )
+        return late

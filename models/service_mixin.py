@@ -1,0 +1,240 @@
+# Part of customer_service_control. See LICENSE file for full copyright and licensing details.
+from dateutil.relativedelta import relativedelta
+
+from odoo import api, fields, models
+from odoo.exceptions import AccessError, UserError, ValidationError
+
+# The ORM inserts at most 100 rows per query (odoo.models.INSERT_BATCH_SIZE): one SLA
+# batch of that size creates its activities and notes in one INSERT each.
+SLA_BATCH_SIZE = 100
+
+
+class ServiceWorkflowMixin(models.AbstractModel):
+    """Sequence reference, role-checked transitions and the delete guard of a
+    service record. Concrete models set ``_sequence_code`` and ``_draft_states``."""
+
+    _name = "service.workflow.mixin"
+    _description = "Service Record Workflow"
+
+    _sequence_code = None
+    _draft_states = ()
+
+    # ------------------------------------------------------------------
+    # CRUD
+    # ------------------------------------------------------------------
+    @api.model_create_multi
+    def create(self, vals_list):
+        for vals in vals_list:
+            if not vals.get("name") or vals["name"] == self.env._("New"):
+                company = self.env["res.company"].browse(vals.get("company_id")) or self.env.company
+                vals["name"] = self.env["ir.sequence"].with_company(company).next_by_code(
+                    self._sequence_code
+                ) or self.env._("New")
+        return super().create(vals_list)
+
+    @api.ondelete(at_uninstall=False)
+    def _unlink_only_draft(self):
+        started = self.filtered(lambda rec: rec.state not in self._draft_states)
+        if started:
+            raise UserError(
+                self.env._(
+                    "%(records)s left the draft stage and cannot be deleted; cancel it instead, "
+                    "so that the chatter keeps the trail.",
+                    records=", ".join(started.mapped("display_name")),
+                )
+            )
+
+    # ------------------------------------------------------------------
+    # Transitions
+    # ------------------------------------------------------------------
+    def _selection_label(self, field_name, value):
+        return dict(self._fields[field_name]._description_selection(self.env)).get(value, value)
+
+    def _state_label(self, state):
+        return self._selection_label("state", state)
+
+    def _check_state(self, allowed_states, action):
+        """Raise unless every record is in one of ``allowed_states``."""
+        wrong = self.filtered(lambda rec: rec.state not in allowed_states)
+        if wrong:
+            raise UserError(
+                self.env._(
+                    "%(action)s is not possible for %(record)s in state “%(state)s”; it needs the state %(allowed)s.",
+                    action=action,
+                    record=wrong[0].display_name,
+                    state=self._state_label(wrong[0].state),
+                    allowed=" / ".join(f"“{self._state_label(s)}”" for s in allowed_states),
+                )
+            )
+
+    def _check_role(self, group_xmlids, action):
+        """Raise AccessError naming the role(s) unless the user has one of them.
+
+        Superuser calls (scheduled actions, automated flows) are not restricted."""
+        if self.env.su:
+            return
+        if isinstance(group_xmlids, str):
+            group_xmlids = [group_xmlids]
+        if any(self.env.user.has_group(xmlid) for xmlid in group_xmlids):
+            return
+        roles = " / ".join(f"“{self.env.ref(xmlid).sudo().name}”" for xmlid in group_xmlids)
+        raise AccessError(self.env._("Only the role %(roles)s may %(action)s.", roles=roles, action=action))
+
+    def _check_transition(self, allowed_states, group_xmlids, action):
+        """The single entry check of every ``action_*`` button."""
+        self._check_role(group_xmlids, action)
+        self._check_state(allowed_states, action)
+
+    def _users_with_role(self, group_xmlid, company):
+        """Active internal users of ``company`` holding the role ``group_xmlid``."""
+        group = self.env.ref(group_xmlid)
+        return group.sudo().users.filtered(lambda user: user.active and company in user.company_ids)
+
+
+class ServiceSlaMixin(models.AbstractModel):
+    """A response deadline counted from reception, and the overdue watch.
+
+    Concrete models define ``_sla_pending_states`` (states still waiting for the
+    answer), ``_sla_period_hours()`` and the fields ``received_at``, ``user_id``,
+    ``company_id``; they inherit ``mail.activity.mixin``."""
+
+    _name = "service.sla.mixin"
+    _description = "Service Response Deadline"
+
+    _sla_pending_states = ()
+
+    received_at = fields.Datetime(required=True, default=fields.Datetime.now, tracking=True, index=True)
+    deadline = fields.Datetime(
+        "Response Deadline",
+        compute="_compute_deadline",
+        store=True,
+        readonly=False,
+        index=True,
+        tracking=True,
+        help="Received at plus the company's response period (calendar time, "
+        "or working time when the company counts on its working calendar).",
+    )
+    is_overdue = fields.Boolean(
+        "Overdue",
+        readonly=True,
+        copy=False,
+        index=True,
+        help="Set by the hourly SLA watch when the deadline passed without an answer.",
+    )
+
+    def _sla_period_hours(self):
+        raise NotImplementedError
+
+    @api.depends("received_at", "company_id")
+    def _compute_deadline(self):
+        for rec in self:
+            rec.deadline = rec._sla_deadline_from(rec.received_at) if rec.received_at else False
+
+    def _sla_deadline_from(self, start):
+        self.ensure_one()
+        hours = self._sla_period_hours()
+        company = self.company_id or self.env.company
+        calendar = company.resource_calendar_id
+        if company.service_sla_use_calendar and calendar:
+            working_hours = hours / 24.0 * (calendar.hours_per_day or 8.0)
+            planned = calendar.plan_hours(working_hours, start, compute_leaves=True)
+            if planned:
+                return planned.replace(tzinfo=None)
+        return start + relativedelta(hours=hours)
+
+    @api.constrains("received_at", "deadline")
+    def _check_deadline_after_reception(self):
+        for rec in self:
+            if rec.received_at and rec.received_at > fields.Datetime.now() + relativedelta(minutes=5):
+                raise ValidationError(
+                    self.env._("%(record)s cannot be received in the future.", record=rec.display_name)
+                )
+            if rec.deadline and rec.received_at and rec.deadline < rec.received_at:
+                raise ValidationError(
+                    self.env._(
+                        "The deadline of %(record)s cannot be before it was received.",
+                        record=rec.display_name,
+                    )
+                )
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        now = fields.Datetime.now()
+        for vals in vals_list:
+            if vals.get("deadline") and fields.Datetime.to_datetime(vals["deadline"]) < now:
+                raise ValidationError(self.env._("A new record cannot get a response deadline in the past."))
+        return super().create(vals_list)
+
+    # ------------------------------------------------------------------
+    # SLA watch
+    # ------------------------------------------------------------------
+    def _sla_overdue_domain(self):
+        return [
+            ("is_overdue", "=", False),
+            ("state", "in", list(self._sla_pending_states)),
+            ("deadline", "<", fields.Datetime.now()),
+        ]
+
+    @api.model
+    def _cron_sla_watch(self, batch_size=SLA_BATCH_SIZE):
+        """Flag the records whose deadline passed, one batch per call.
+
+        A batch costs the same number of queries whatever its size (up to the ORM's
+        insert batch of 100); the cron runner calls again while some remain."""
+        records = self.search(self._sla_overdue_domain(), limit=batch_size, order="deadline, id")
+        records._sla_flag_overdue()
+        remaining = self.search_count(self._sla_overdue_domain())
+        self.env["ir.cron"]._notify_progress(done=len(records), remaining=remaining)
+        return records
+
+    def _sla_flag_overdue(self):
+        """Flag, then one activity for the responsible user and one Inbox notice
+        for the company's service manager per record; set-based."""
+        if not self:
+            return
+        self.write({"is_overdue": True})
+        activity_type = self.env.ref("customer_service_control.mail_act_service_overdue")
+        model_id = self.env["ir.model"]._get_id(self._name)
+        today = fields.Date.context_today(self)
+        activity_vals = [
+            {
+                "activity_type_id": activity_type.id,
+                "res_model_id": model_id,
+                "res_id": rec.id,
+                "user_id": (rec.user_id or rec.company_id.service_manager_user_id or self.env.user).id,
+                "date_deadline": today,
+                "summary": self.env._("Deadline passed: answer the customer"),
+                "automated": True,
+            }
+            for rec in self
+        ]
+        self.env["mail.activity"].with_context(mail_activity_quick_update=True).create(activity_vals)
+        bodies = {
+            rec.id: self.env._(
+                "The response deadline %(deadline)s passed without an answer.",
+                deadline=fields.Datetime.to_string(rec.deadline),
+            )
+            for rec in self
+        }
+        messages = self._message_log_batch(bodies)
+        message_by_res = {message.res_id: message for message in messages}
+        notifications = [
+            {
+                "mail_message_id": message_by_res[rec.id].id,
+                "res_partner_id": rec.company_id.service_manager_user_id.partner_id.id,
+                "notification_type": "inbox",
+                "is_read": False,
+            }
+            for rec in self
+            if rec.company_id.service_manager_user_id
+        ]
+        if notifications:
+            self.env["mail.notification"].sudo().create(notifications)
+
+    def _sla_clear_overdue(self):
+        """The answer came: drop the overdue flag and close the overdue activity."""
+        self.filtered("is_overdue").write({"is_overdue": False})
+        self.activity_feedback(
+            ["customer_service_control.mail_act_service_overdue"],
+            feedback=self.env._("Answered"),
+        )

@@ -1,0 +1,121 @@
+# Part of customer_service_control. See LICENSE file for full copyright and licensing details.
+from odoo import api, fields, models
+from odoo.exceptions import UserError, ValidationError
+
+GROUP_USER = "customer_service_control.group_service_user"
+GROUP_VP = "customer_service_control.group_service_production_vp"
+
+
+class ServiceSiteInspection(models.Model):
+    """A customer's request to inspect the plant, approved by the Production VP (4.1.2)."""
+
+    _name = "service.site.inspection"
+    _description = "Customer Site Inspection"
+    _inherit = ["service.workflow.mixin", "mail.thread", "mail.activity.mixin"]
+    _order = "id desc"
+    _check_company_auto = True
+    _sequence_code = "service.site.inspection"
+    _draft_states = ("requested",)
+    _refusal_methods = ("action_refuse",)
+
+    name = fields.Char("Reference", required=True, readonly=True, copy=False, default=lambda self: self.env._("New"))
+    company_id = fields.Many2one("res.company", required=True, index=True, default=lambda self: self.env.company)
+    state = fields.Selection(
+        [
+            ("requested", "Requested"),
+            ("approved", "Approved"),
+            ("refused", "Refused"),
+            ("done", "Done"),
+            ("cancelled", "Cancelled"),
+        ],
+        default="requested",
+        required=True,
+        tracking=True,
+        index=True,
+        copy=False,
+    )
+    enquiry_id = fields.Many2one("service.enquiry", index=True, check_company=True)
+    partner_id = fields.Many2one(
+        "res.partner", "Customer", required=True, tracking=True, index=True, check_company=True
+    )
+    contact_id = fields.Many2one("res.partner", "Contact Person", check_company=True)
+    user_id = fields.Many2one("res.users", "Accompanied By", default=lambda self: self.env.user, tracking=True)
+    visitors = fields.Text(help="Names and positions of the customer's visitors.")
+    purpose = fields.Text(required=True)
+    requested_date = fields.Date("Wished Date")
+    scheduled_at = fields.Datetime(tracking=True, copy=False)
+    decided_by_id = fields.Many2one("res.users", readonly=True, copy=False)
+    decided_at = fields.Datetime(readonly=True, copy=False)
+    refusal_reason = fields.Text(readonly=True, copy=False, tracking=True)
+    outcome = fields.Html("Outcome of the Visit", copy=False)
+
+    @api.constrains("scheduled_at", "state")
+    def _check_scheduled_after_approval(self):
+        for inspection in self:
+            if inspection.scheduled_at and inspection.state in ("requested", "refused"):
+                raise ValidationError(
+                    self.env._(
+                        "%(inspection)s can be scheduled only after the Production VP approved it.",
+                        inspection=inspection.name,
+                    )
+                )
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        inspections = super().create(vals_list)
+        for inspection in inspections:
+            for vp in self._users_with_role(GROUP_VP, inspection.company_id):
+                inspection.activity_schedule(
+                    "customer_service_control.mail_act_site_inspection_approval",
+                    user_id=vp.id,
+                    summary=self.env._(
+                        "Approve the site inspection of %(customer)s", customer=inspection.partner_id.name
+                    ),
+                )
+        return inspections
+
+    def action_approve(self):
+        self._check_transition(("requested",), [GROUP_VP], self.env._("Approving a site inspection"))
+        self.write({"state": "approved", "decided_by_id": self.env.user.id, "decided_at": fields.Datetime.now()})
+        self.activity_feedback(
+            ["customer_service_control.mail_act_site_inspection_approval"], feedback=self.env._("Approved")
+        )
+        return True
+
+    def action_refuse(self, reason):
+        self._check_transition(("requested",), [GROUP_VP], self.env._("Refusing a site inspection"))
+        if not reason or not reason.strip():
+            raise UserError(self.env._("Give the reason for refusing the site inspection."))
+        self.write(
+            {
+                "state": "refused",
+                "refusal_reason": reason.strip(),
+                "decided_by_id": self.env.user.id,
+                "decided_at": fields.Datetime.now(),
+            }
+        )
+        self.activity_feedback(["customer_service_control.mail_act_site_inspection_approval"], feedback=reason)
+        for inspection in self:
+            inspection.message_post(
+                body=self.env._("Site inspection refused: %(reason)s", reason=reason),
+                partner_ids=inspection.user_id.partner_id.ids,
+                subtype_xmlid="mail.mt_comment",
+            )
+        return True
+
+    def action_open_refuse_wizard(self):
+        self._check_transition(("requested",), [GROUP_VP], self.env._("Refusing a site inspection"))
+        return self.env["service.refuse.wizard"]._open_for(self, "action_refuse")
+
+    def action_done(self):
+        self._check_transition(("approved",), [GROUP_USER], self.env._("Recording the site inspection as done"))
+        if self.filtered(lambda i: not i.scheduled_at):
+            raise UserError(self.env._("Set the date of the site inspection before marking it done."))
+        self.write({"state": "done"})
+        return True
+
+    def action_cancel(self):
+        self._check_transition(("requested", "approved"), [GROUP_USER], self.env._("Cancelling a site inspection"))
+        self.write({"state": "cancelled"})
+        self.activity_unlink(["customer_service_control.mail_act_site_inspection_approval"])
+        return True
