@@ -22,6 +22,7 @@ class ServiceAction(models.Model):
     _check_company_auto = True
     _sequence_code = "service.action"
     _draft_states = ("draft",)
+    _transition_fields = ("state", "is_late", "done_at", "verified_by_id", "verified_at")
     _refusal_methods = ("action_verify_ineffective",)
 
     name = fields.Char("Reference", required=True, readonly=True, copy=False, default=lambda self: self.env._("New"))
@@ -102,7 +103,7 @@ class ServiceAction(models.Model):
                 raise UserError(
                     self.env._("Give %(action)s an owner, a due date and the action to take.", action=action.name)
                 )
-        self.write({"state": "open"})
+        self._write_transition({"state": "open"})
         for action in self:
             action.activity_schedule(
                 "customer_service_control.mail_act_service_action",
@@ -116,7 +117,7 @@ class ServiceAction(models.Model):
         self._check_transition(("open",), WORKERS + [GROUP_MANAGER], self.env._("Completing the action"))
         if self.filtered(lambda a: is_html_empty(a.completion_note)):
             raise UserError(self.env._("Describe what was done before completing the action."))
-        self.write({"state": "done", "done_at": fields.Datetime.now(), "is_late": False})
+        self._write_transition({"state": "done", "done_at": fields.Datetime.now(), "is_late": False})
         self.activity_feedback(["customer_service_control.mail_act_service_action"], feedback=self.env._("Done"))
         return True
 
@@ -131,7 +132,7 @@ class ServiceAction(models.Model):
         note = (note or "").strip() or (self.verification_note or "").strip()
         if result == "ineffective" and not note:
             raise UserError(self.env._("Say why the action was not effective."))
-        self.write(
+        self._write_transition(
             {
                 "state": result,
                 "verified_by_id": self.env.user.id,
@@ -147,12 +148,12 @@ class ServiceAction(models.Model):
 
     def action_reopen(self):
         self._check_transition(("ineffective",), WORKERS + [GROUP_MANAGER], self.env._("Reopening the action"))
-        self.write({"state": "open", "done_at": False})
+        self._write_transition({"state": "open", "done_at": False})
         return True
 
     def action_cancel(self):
         self._check_transition(("draft", "open"), [GROUP_MANAGER, GROUP_INSPECTOR], self.env._("Cancelling the action"))
-        self.write({"state": "cancelled"})
+        self._write_transition({"state": "cancelled"})
         self.activity_unlink(["customer_service_control.mail_act_service_action"])
         return True
 
@@ -169,7 +170,7 @@ class ServiceAction(models.Model):
                 ("due_date", "<", fields.Date.context_today(self)),
             ]
         )
-        late.write({"is_late": True})
+        late._write_transition({"is_late": True})
         for user, actions in late.grouped("user_id").items():
             actions.activity_schedule(
                 "customer_service_control.mail_act_service_overdue",

@@ -28,6 +28,7 @@ class ServiceComplaint(models.Model):
     _check_company_auto = True
     _sequence_code = "service.complaint"
     _draft_states = ("new",)
+    _transition_fields = ("state", "is_overdue", "routing_id", "handling", "resolved_at", "closed_at")
     _sla_pending_states = ("new",)
 
     name = fields.Char("Reference", required=True, readonly=True, copy=False, default=lambda self: self.env._("New"))
@@ -186,7 +187,7 @@ class ServiceComplaint(models.Model):
         if self.filtered(lambda c: not c.response_type):
             raise UserError(self.env._("Say how the customer was answered: a person sent, a letter or a call."))
         for complaint in self:
-            complaint.write(
+            complaint._write_transition(
                 {
                     "state": "responded",
                     "responded_at": complaint.responded_at or fields.Datetime.now(),
@@ -213,7 +214,7 @@ class ServiceComplaint(models.Model):
                 vals["department_id"] = routing.department_id.id
             if routing and not complaint.responsible_user_id:
                 vals["responsible_user_id"] = routing._responsible_user().id
-            complaint.write(vals)
+            complaint._write_transition(vals)
             complaint._notify_responsible()
         return True
 
@@ -234,7 +235,7 @@ class ServiceComplaint(models.Model):
                 )
             if complaint.assistance_requested and not complaint.technician_id:
                 raise UserError(self.env._("Name the technician sent to assist the customer."))
-        self.write({"state": "resolved", "resolved_at": fields.Datetime.now()})
+        self._write_transition({"state": "resolved", "resolved_at": fields.Datetime.now()})
         self.activity_feedback(
             ["customer_service_control.mail_act_complaint_analysis"], feedback=self.env._("Resolved")
         )
@@ -244,12 +245,12 @@ class ServiceComplaint(models.Model):
         self._check_transition(("resolved",), [GROUP_USER], self.env._("Closing the complaint"))
         if self.filtered(lambda c: not (c.customer_acceptance or "").strip()):
             raise UserError(self.env._("Record the customer's acceptance of the resolution before closing."))
-        self.write({"state": "closed", "closed_at": fields.Datetime.now()})
+        self._write_transition({"state": "closed", "closed_at": fields.Datetime.now()})
         return True
 
     def action_cancel(self):
         self._check_transition(OPEN_STATES + ("resolved",), [GROUP_MANAGER], self.env._("Cancelling the complaint"))
-        self.write({"state": "cancelled"})
+        self._write_transition({"state": "cancelled"})
         self.activity_unlink(
             [
                 "customer_service_control.mail_act_service_overdue",

@@ -31,6 +31,7 @@ class ServiceEnquiry(models.Model):
     _check_company_auto = True
     _sequence_code = "service.enquiry"
     _draft_states = ("new",)
+    _transition_fields = ("state", "is_overdue", "escalated_at")
     _sla_pending_states = ("new",)
 
     name = fields.Char("Reference", required=True, readonly=True, copy=False, default=lambda self: self.env._("New"))
@@ -151,24 +152,24 @@ class ServiceEnquiry(models.Model):
             )
         for enquiry in self.filtered(lambda e: not e.reply_at):
             enquiry.reply_at = fields.Datetime.now()
-        self.write({"state": "answered"})
+        self._write_transition({"state": "answered"})
         self._sla_clear_overdue()
         return True
 
     def action_done(self):
         self._check_transition(("answered",), [GROUP_USER], self.env._("Filing the enquiry"))
-        self.write({"state": "done"})
+        self._write_transition({"state": "done"})
         return True
 
     def action_cancel(self):
         self._check_transition(("new", "answered"), [GROUP_USER], self.env._("Cancelling the enquiry"))
-        self.write({"state": "cancelled"})
+        self._write_transition({"state": "cancelled"})
         self.activity_unlink(["customer_service_control.mail_act_service_overdue"])
         return True
 
     def action_reset_to_new(self):
         self._check_transition(("cancelled",), [GROUP_MANAGER], self.env._("Reopening the enquiry"))
-        self.write({"state": "new"})
+        self._write_transition({"state": "new"})
         return True
 
     def action_request_site_inspection(self):
@@ -204,7 +205,7 @@ class ServiceEnquiry(models.Model):
         """Report important information to the leadership, once per enquiry."""
         for enquiry in self.filtered(lambda e: not e.escalated_at):
             leaders = self._users_with_role("customer_service_control.group_service_leader", enquiry.company_id)
-            enquiry.escalated_at = fields.Datetime.now()
+            enquiry._write_transition({"escalated_at": fields.Datetime.now()})
             enquiry.message_post(
                 body=self.env._(
                     "Important information from %(customer)s reported to the company leadership.",

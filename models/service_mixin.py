@@ -7,6 +7,8 @@ from odoo.exceptions import AccessError, UserError, ValidationError
 # The ORM inserts at most 100 rows per query (odoo.models.INSERT_BATCH_SIZE): one SLA
 # batch of that size creates its activities and notes in one INSERT each.
 SLA_BATCH_SIZE = 100
+# Cursor-level marker (never reachable from a client's context) of a running transition.
+TRANSITION_KEY = "customer_service_control.transition"
 
 
 class ServiceWorkflowMixin(models.AbstractModel):
@@ -18,6 +20,9 @@ class ServiceWorkflowMixin(models.AbstractModel):
 
     _sequence_code = None
     _draft_states = ()
+    # Fields that only the action_* methods write: a plain write() through RPC or an
+    # import cannot jump a state or forge who approved.
+    _transition_fields = ("state",)
 
     # ------------------------------------------------------------------
     # CRUD
@@ -25,12 +30,42 @@ class ServiceWorkflowMixin(models.AbstractModel):
     @api.model_create_multi
     def create(self, vals_list):
         for vals in vals_list:
+            protected = set(vals).intersection(self._transition_fields)
+            if vals.get("state") in self._draft_states:
+                protected.discard("state")
+            self._check_transition_fields(protected)
             if not vals.get("name") or vals["name"] == self.env._("New"):
                 company = self.env["res.company"].browse(vals.get("company_id")) or self.env.company
                 vals["name"] = self.env["ir.sequence"].with_company(company).next_by_code(
                     self._sequence_code
                 ) or self.env._("New")
         return super().create(vals_list)
+
+    def write(self, vals):
+        self._check_transition_fields(set(vals).intersection(self._transition_fields))
+        return super().write(vals)
+
+    def _check_transition_fields(self, field_names):
+        if not field_names or self.env.su or self.env.cr.cache.get(TRANSITION_KEY):
+            return
+        labels = ", ".join(sorted(self._fields[name]._description_string(self.env) for name in field_names))
+        raise UserError(
+            self.env._(
+                "%(fields)s of %(model)s change only through its buttons, which check the state and the role.",
+                fields=labels,
+                model=self.env["ir.model"]._get(self._name).name,
+            )
+        )
+
+    def _write_transition(self, vals):
+        """Write ``vals``, transition fields included: only for the action_* methods."""
+        cache = self.env.cr.cache
+        depth = cache.get(TRANSITION_KEY, 0)
+        cache[TRANSITION_KEY] = depth + 1
+        try:
+            return self.write(vals)
+        finally:
+            cache[TRANSITION_KEY] = depth
 
     @api.ondelete(at_uninstall=False)
     def _unlink_only_draft(self):
@@ -192,7 +227,7 @@ class ServiceSlaMixin(models.AbstractModel):
         for the company's service manager per record; set-based."""
         if not self:
             return
-        self.write({"is_overdue": True})
+        self._write_transition({"is_overdue": True})
         activity_type = self.env.ref("customer_service_control.mail_act_service_overdue")
         model_id = self.env["ir.model"]._get_id(self._name)
         today = fields.Date.context_today(self)
@@ -233,7 +268,7 @@ class ServiceSlaMixin(models.AbstractModel):
 
     def _sla_clear_overdue(self):
         """The answer came: drop the overdue flag and close the overdue activity."""
-        self.filtered("is_overdue").write({"is_overdue": False})
+        self.filtered("is_overdue")._write_transition({"is_overdue": False})
         self.activity_feedback(
             ["customer_service_control.mail_act_service_overdue"],
             feedback=self.env._("Answered"),

@@ -16,6 +16,7 @@ class ServiceSiteInspection(models.Model):
     _check_company_auto = True
     _sequence_code = "service.site.inspection"
     _draft_states = ("requested",)
+    _transition_fields = ("state", "decided_by_id", "decided_at", "refusal_reason")
     _refusal_methods = ("action_refuse",)
 
     name = fields.Char("Reference", required=True, readonly=True, copy=False, default=lambda self: self.env._("New"))
@@ -76,7 +77,9 @@ class ServiceSiteInspection(models.Model):
 
     def action_approve(self):
         self._check_transition(("requested",), [GROUP_VP], self.env._("Approving a site inspection"))
-        self.write({"state": "approved", "decided_by_id": self.env.user.id, "decided_at": fields.Datetime.now()})
+        self._write_transition(
+            {"state": "approved", "decided_by_id": self.env.user.id, "decided_at": fields.Datetime.now()}
+        )
         self.activity_feedback(
             ["customer_service_control.mail_act_site_inspection_approval"], feedback=self.env._("Approved")
         )
@@ -86,7 +89,7 @@ class ServiceSiteInspection(models.Model):
         self._check_transition(("requested",), [GROUP_VP], self.env._("Refusing a site inspection"))
         if not reason or not reason.strip():
             raise UserError(self.env._("Give the reason for refusing the site inspection."))
-        self.write(
+        self._write_transition(
             {
                 "state": "refused",
                 "refusal_reason": reason.strip(),
@@ -111,11 +114,11 @@ class ServiceSiteInspection(models.Model):
         self._check_transition(("approved",), [GROUP_USER], self.env._("Recording the site inspection as done"))
         if self.filtered(lambda i: not i.scheduled_at):
             raise UserError(self.env._("Set the date of the site inspection before marking it done."))
-        self.write({"state": "done"})
+        self._write_transition({"state": "done"})
         return True
 
     def action_cancel(self):
         self._check_transition(("requested", "approved"), [GROUP_USER], self.env._("Cancelling a site inspection"))
-        self.write({"state": "cancelled"})
+        self._write_transition({"state": "cancelled"})
         self.activity_unlink(["customer_service_control.mail_act_site_inspection_approval"])
         return True

@@ -50,6 +50,33 @@ class TestAccess(ServiceCase):
             self.rpc(self.sales, "service.complaint", "_sla_flag_overdue", complaint.ids)
         self.assertFalse(complaint.is_overdue)
 
+    def test_state_jump_by_rpc_write_is_refused(self):
+        complaint = self.new_complaint()
+        with self.assertRaisesRegex(UserError, "change only through its buttons"):
+            self.rpc(self.sales, "service.complaint", "write", complaint.ids, {"state": "closed"})
+        with self.assertRaisesRegex(UserError, "change only through its buttons"):
+            self.rpc(
+                self.sales,
+                "service.complaint",
+                "create",
+                {"partner_id": self.customer.id, "description": "<p>x</p>", "state": "resolved"},
+            )
+        self.assertEqual(complaint.state, "new")
+
+    def test_approval_cannot_be_forged_by_rpc_write(self):
+        complaint = self.routed_complaint("quality")
+        action = self.env["service.action"].browse(complaint.action_create_action()["res_id"])
+        with self.assertRaisesRegex(UserError, "change only through its buttons"):
+            self.rpc(
+                self.inspector,
+                "service.action",
+                "write",
+                action.ids,
+                {"verified_by_id": self.inspector.id, "state": "verified"},
+            )
+        self.assertEqual(action.state, "draft")
+        self.assertFalse(action.verified_by_id)
+
     def test_leader_reads_but_does_not_edit_complaints(self):
         complaint = self.new_complaint()
         self.assertEqual(
