@@ -148,7 +148,7 @@ class ServiceAction(models.Model):
 
     def action_reopen(self):
         self._check_transition(("ineffective",), WORKERS + [GROUP_MANAGER], self.env._("Reopening the action"))
-        self._write_transition({"state": "open", "done_at": False})
+        self._write_transition({"state": "open", "done_at": False, "is_late": False})
         return True
 
     def action_cancel(self):

@@ -251,12 +251,8 @@ class ServiceComplaint(models.Model):
     def action_cancel(self):
         self._check_transition(OPEN_STATES + ("resolved",), [GROUP_MANAGER], self.env._("Cancelling the complaint"))
         self._write_transition({"state": "cancelled"})
-        self.activity_unlink(
-            [
-                "customer_service_control.mail_act_service_overdue",
-                "customer_service_control.mail_act_complaint_analysis",
-            ]
-        )
+        self._sla_clear_overdue(self.env._("Cancelled"))
+        self.activity_unlink(["customer_service_control.mail_act_complaint_analysis"])
         return True
 
     def action_create_action(self):

@@ -164,7 +164,7 @@ class ServiceEnquiry(models.Model):
     def action_cancel(self):
         self._check_transition(("new", "answered"), [GROUP_USER], self.env._("Cancelling the enquiry"))
         self._write_transition({"state": "cancelled"})
-        self.activity_unlink(["customer_service_control.mail_act_service_overdue"])
+        self._sla_clear_overdue(self.env._("Cancelled"))
         return True
 
     def action_reset_to_new(self):

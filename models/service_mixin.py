@@ -3,6 +3,7 @@ from dateutil.relativedelta import relativedelta
 
 from odoo import api, fields, models
 from odoo.exceptions import AccessError, UserError, ValidationError
+from odoo.tools import format_datetime
 
 # The ORM inserts at most 100 rows per query (odoo.models.INSERT_BATCH_SIZE): one SLA
 # batch of that size creates its activities and notes in one INSERT each.
@@ -129,7 +130,7 @@ class ServiceWorkflowMixin(models.AbstractModel):
 class ServiceSlaMixin(models.AbstractModel):
     """A response deadline counted from reception, and the overdue watch.
 
-    Concrete models define ``_sla_pending_states`` (states still waiting for the
+    Used beside ``service.workflow.mixin``. Concrete models define ``_sla_pending_states`` (states still waiting for the
     answer), ``_sla_period_hours()`` and the fields ``received_at``, ``user_id``,
     ``company_id``; they inherit ``mail.activity.mixin``."""
 
@@ -200,6 +201,15 @@ class ServiceSlaMixin(models.AbstractModel):
                 raise ValidationError(self.env._("A new record cannot get a response deadline in the past."))
         return super().create(vals_list)
 
+    def write(self, vals):
+        res = super().write(vals)
+        if "deadline" in vals or "received_at" in vals:
+            now = fields.Datetime.now()
+            self.filtered(lambda rec: rec.is_overdue and rec.deadline and rec.deadline >= now)._sla_clear_overdue(
+                self.env._("Deadline moved")
+            )
+        return res
+
     # ------------------------------------------------------------------
     # SLA watch
     # ------------------------------------------------------------------
@@ -247,7 +257,7 @@ class ServiceSlaMixin(models.AbstractModel):
         bodies = {
             rec.id: self.env._(
                 "The response deadline %(deadline)s passed without an answer.",
-                deadline=fields.Datetime.to_string(rec.deadline),
+                deadline=format_datetime(self.env, rec.deadline, tz=rec.user_id.tz or rec.company_id.partner_id.tz),
             )
             for rec in self
         }
@@ -266,10 +276,11 @@ class ServiceSlaMixin(models.AbstractModel):
         if notifications:
             self.env["mail.notification"].sudo().create(notifications)
 
-    def _sla_clear_overdue(self):
-        """The answer came: drop the overdue flag and close the overdue activity."""
+    def _sla_clear_overdue(self, feedback=None):
+        """The answer came (or the deadline moved, or the record was cancelled):
+        drop the overdue flag and close the overdue activity."""
         self.filtered("is_overdue")._write_transition({"is_overdue": False})
         self.activity_feedback(
             ["customer_service_control.mail_act_service_overdue"],
-            feedback=self.env._("Answered"),
+            feedback=feedback or self.env._("Answered"),
         )

@@ -64,14 +64,29 @@ class TestSlaWatch(ServiceCase):
             self.assertEqual(self.activities(enquiry, OVERDUE).user_id, self.sales)
             self.assertEqual(len(self.inbox_notices(enquiry)), 1)
 
-    def test_scheduled_action_runs_both_models(self):
+    def test_scheduled_actions_flag_both_models(self):
         with freeze_time("2026-04-01 10:00:00"):
             enquiry = self.new_enquiry(received_at="2026-04-01 10:00:00")
             complaint = self.new_complaint(received_at="2026-04-01 10:00:00")
         with freeze_time("2026-04-05 10:00:00"):
-            self.env.ref("customer_service_control.ir_cron_service_sla_watch").method_direct_trigger()
+            self.env.ref("customer_service_control.ir_cron_service_enquiry_sla_watch").method_direct_trigger()
+            self.env.ref("customer_service_control.ir_cron_service_complaint_sla_watch").method_direct_trigger()
             self.assertTrue(enquiry.is_overdue)
             self.assertTrue(complaint.is_overdue)
+
+    def test_cancel_or_later_deadline_clears_the_flag(self):
+        with freeze_time("2026-04-01 10:00:00"):
+            cancelled = self.new_enquiry(received_at="2026-04-01 10:00:00")
+            moved = self.new_enquiry(received_at="2026-04-01 10:00:00")
+        with freeze_time("2026-04-04 10:00:00"):
+            self.watch("service.enquiry")
+            self.assertTrue(cancelled.is_overdue and moved.is_overdue)
+            cancelled.action_cancel()
+            self.assertFalse(cancelled.is_overdue)
+            self.assertFalse(self.activities(cancelled, OVERDUE))
+            moved.deadline = "2026-04-06 10:00:00"
+            self.assertFalse(moved.is_overdue)
+            self.assertFalse(self.activities(moved, OVERDUE))
 
     def run_counted(self, func):
         """Run ``func`` and return its result and the SQL queries it took, flush included."""
