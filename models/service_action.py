@@ -25,9 +25,7 @@ class ServiceAction(models.Model):
     _transition_fields = ("state", "is_late", "done_at", "verified_by_id", "verified_at")
     _refusal_methods = ("action_verify_ineffective",)
 
-    name = fields.Char("Reference", required=True, readonly=True, copy=False, default=lambda self: self.env._("New"))
     title = fields.Char(required=True, tracking=True)
-    company_id = fields.Many2one("res.company", required=True, index=True, default=lambda self: self.env.company)
     state = fields.Selection(
         [
             ("draft", "Draft"),

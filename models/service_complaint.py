@@ -20,6 +20,7 @@ class ServiceComplaint(models.Model):
     _description = "Customer Complaint"
     _inherit = [
         "service.workflow.mixin",
+        "service.customer.mixin",
         "service.sla.mixin",
         "mail.thread",
         "mail.activity.mixin",
@@ -31,8 +32,6 @@ class ServiceComplaint(models.Model):
     _transition_fields = ("state", "is_overdue", "routing_id", "handling", "resolved_at", "closed_at")
     _sla_pending_states = ("new",)
 
-    name = fields.Char("Reference", required=True, readonly=True, copy=False, default=lambda self: self.env._("New"))
-    company_id = fields.Many2one("res.company", required=True, index=True, default=lambda self: self.env.company)
     state = fields.Selection(
         [
             ("new", "New"),
@@ -58,26 +57,6 @@ class ServiceComplaint(models.Model):
         required=True,
         default="complaint",
         tracking=True,
-    )
-    partner_id = fields.Many2one(
-        "res.partner", "Customer", required=True, tracking=True, index=True, check_company=True
-    )
-    commercial_partner_id = fields.Many2one(
-        related="partner_id.commercial_partner_id", store=True, index=True, string="Customer Entity"
-    )
-    contact_id = fields.Many2one(
-        "res.partner",
-        "Contact Person",
-        check_company=True,
-        domain="[('commercial_partner_id', '=', commercial_partner_id)]",
-    )
-    user_id = fields.Many2one(
-        "res.users",
-        "Handler",
-        default=lambda self: self.env.user,
-        tracking=True,
-        index=True,
-        domain="[('share', '=', False)]",
     )
     # What is concerned
     sale_order_id = fields.Many2one(

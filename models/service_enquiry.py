@@ -23,6 +23,7 @@ class ServiceEnquiry(models.Model):
     _description = "Customer Enquiry"
     _inherit = [
         "service.workflow.mixin",
+        "service.customer.mixin",
         "service.sla.mixin",
         "mail.thread",
         "mail.activity.mixin",
@@ -34,8 +35,6 @@ class ServiceEnquiry(models.Model):
     _transition_fields = ("state", "is_overdue", "escalated_at")
     _sla_pending_states = ("new",)
 
-    name = fields.Char("Reference", required=True, readonly=True, copy=False, default=lambda self: self.env._("New"))
-    company_id = fields.Many2one("res.company", required=True, index=True, default=lambda self: self.env.company)
     state = fields.Selection(
         [("new", "New"), ("answered", "Answered"), ("done", "Done"), ("cancelled", "Cancelled")],
         default="new",
@@ -43,26 +42,6 @@ class ServiceEnquiry(models.Model):
         tracking=True,
         index=True,
         copy=False,
-    )
-    partner_id = fields.Many2one(
-        "res.partner", "Customer", required=True, tracking=True, index=True, check_company=True
-    )
-    commercial_partner_id = fields.Many2one(
-        related="partner_id.commercial_partner_id", store=True, index=True, string="Customer Entity"
-    )
-    contact_id = fields.Many2one(
-        "res.partner",
-        "Contact Person",
-        check_company=True,
-        domain="[('commercial_partner_id', '=', commercial_partner_id)]",
-    )
-    user_id = fields.Many2one(
-        "res.users",
-        "Handler",
-        default=lambda self: self.env.user,
-        tracking=True,
-        index=True,
-        domain="[('share', '=', False)]",
     )
     channel = fields.Selection(CHANNELS, required=True, default="phone", tracking=True)
     subject = fields.Char(required=True, tracking=True)
@@ -116,11 +95,6 @@ class ServiceEnquiry(models.Model):
                 raise ValidationError(
                     self.env._("The reply to %(enquiry)s cannot be before it was received.", enquiry=enquiry.name)
                 )
-
-    @api.onchange("partner_id")
-    def _onchange_partner_id(self):
-        if self.contact_id and self.contact_id.commercial_partner_id != self.partner_id.commercial_partner_id:
-            self.contact_id = False
 
     # ------------------------------------------------------------------
     # CRUD

@@ -25,6 +25,9 @@ class ServiceWorkflowMixin(models.AbstractModel):
     # import cannot jump a state or forge who approved.
     _transition_fields = ("state",)
 
+    name = fields.Char("Reference", required=True, readonly=True, copy=False, default=lambda self: self.env._("New"))
+    company_id = fields.Many2one("res.company", required=True, index=True, default=lambda self: self.env.company)
+
     # ------------------------------------------------------------------
     # CRUD
     # ------------------------------------------------------------------
@@ -52,7 +55,7 @@ class ServiceWorkflowMixin(models.AbstractModel):
         labels = ", ".join(sorted(self._fields[name]._description_string(self.env) for name in field_names))
         raise UserError(
             self.env._(
-                "%(fields)s of %(model)s change only through its buttons, which check the state and the role.",
+                "%(fields)s of %(model)s can only be changed through its buttons, which check the state and the role.",
                 fields=labels,
                 model=self.env["ir.model"]._get(self._name).name,
             )
@@ -114,7 +117,7 @@ class ServiceWorkflowMixin(models.AbstractModel):
         if any(self.env.user.has_group(xmlid) for xmlid in group_xmlids):
             return
         roles = " / ".join(f"“{self.env.ref(xmlid).sudo().name}”" for xmlid in group_xmlids)
-        raise AccessError(self.env._("Only the role %(roles)s may %(action)s.", roles=roles, action=action))
+        raise AccessError(self.env._("%(action)s needs the role %(roles)s.", action=action, roles=roles))
 
     def _check_transition(self, allowed_states, group_xmlids, action):
         """The single entry check of every ``action_*`` button."""
@@ -125,6 +128,39 @@ class ServiceWorkflowMixin(models.AbstractModel):
         """Active internal users of ``company`` holding the role ``group_xmlid``."""
         group = self.env.ref(group_xmlid)
         return group.sudo().users.filtered(lambda user: user.active and company in user.company_ids)
+
+
+class ServiceCustomerMixin(models.AbstractModel):
+    """The customer, the contact person met and the handler of a service record."""
+
+    _name = "service.customer.mixin"
+    _description = "Service Record of a Customer"
+
+    partner_id = fields.Many2one(
+        "res.partner", "Customer", required=True, tracking=True, index=True, check_company=True
+    )
+    commercial_partner_id = fields.Many2one(
+        related="partner_id.commercial_partner_id", store=True, index=True, string="Customer Entity"
+    )
+    contact_id = fields.Many2one(
+        "res.partner",
+        "Contact Person",
+        check_company=True,
+        domain="[('commercial_partner_id', '=', commercial_partner_id)]",
+    )
+    user_id = fields.Many2one(
+        "res.users",
+        "Handler",
+        default=lambda self: self.env.user,
+        tracking=True,
+        index=True,
+        domain="[('share', '=', False)]",
+    )
+
+    @api.onchange("partner_id")
+    def _onchange_partner_id(self):
+        if self.contact_id and self.contact_id.commercial_partner_id != self.partner_id.commercial_partner_id:
+            self.contact_id = False
 
 
 class ServiceSlaMixin(models.AbstractModel):

@@ -11,7 +11,7 @@ class ServiceSiteInspection(models.Model):
 
     _name = "service.site.inspection"
     _description = "Customer Site Inspection"
-    _inherit = ["service.workflow.mixin", "mail.thread", "mail.activity.mixin"]
+    _inherit = ["service.workflow.mixin", "service.customer.mixin", "mail.thread", "mail.activity.mixin"]
     _order = "id desc"
     _check_company_auto = True
     _sequence_code = "service.site.inspection"
@@ -19,8 +19,6 @@ class ServiceSiteInspection(models.Model):
     _transition_fields = ("state", "decided_by_id", "decided_at", "refusal_reason")
     _refusal_methods = ("action_refuse",)
 
-    name = fields.Char("Reference", required=True, readonly=True, copy=False, default=lambda self: self.env._("New"))
-    company_id = fields.Many2one("res.company", required=True, index=True, default=lambda self: self.env.company)
     state = fields.Selection(
         [
             ("requested", "Requested"),
@@ -36,11 +34,7 @@ class ServiceSiteInspection(models.Model):
         copy=False,
     )
     enquiry_id = fields.Many2one("service.enquiry", index=True, check_company=True)
-    partner_id = fields.Many2one(
-        "res.partner", "Customer", required=True, tracking=True, index=True, check_company=True
-    )
-    contact_id = fields.Many2one("res.partner", "Contact Person", check_company=True)
-    user_id = fields.Many2one("res.users", "Accompanied By", default=lambda self: self.env.user, tracking=True)
+    user_id = fields.Many2one(string="Accompanied By")
     visitors = fields.Text(help="Names and positions of the customer's visitors.")
     purpose = fields.Text(required=True)
     requested_date = fields.Date("Wished Date")

@@ -52,9 +52,9 @@ class TestAccess(ServiceCase):
 
     def test_state_jump_by_rpc_write_is_refused(self):
         complaint = self.new_complaint()
-        with self.assertRaisesRegex(UserError, "change only through its buttons"):
+        with self.assertRaisesRegex(UserError, "can only be changed through its buttons"):
             self.rpc(self.sales, "service.complaint", "write", complaint.ids, {"state": "closed"})
-        with self.assertRaisesRegex(UserError, "change only through its buttons"):
+        with self.assertRaisesRegex(UserError, "can only be changed through its buttons"):
             self.rpc(
                 self.sales,
                 "service.complaint",
@@ -66,7 +66,7 @@ class TestAccess(ServiceCase):
     def test_approval_cannot_be_forged_by_rpc_write(self):
         complaint = self.routed_complaint("quality")
         action = self.env["service.action"].browse(complaint.action_create_action()["res_id"])
-        with self.assertRaisesRegex(UserError, "change only through its buttons"):
+        with self.assertRaisesRegex(UserError, "can only be changed through its buttons"):
             self.rpc(
                 self.inspector,
                 "service.action",
