@@ -2,6 +2,7 @@ from . import test_access
 from . import test_action
 from . import test_complaint
 from . import test_enquiry
+from . import test_i18n
 from . import test_partner
 from . import test_report
 from . import test_routing
