@@ -8,5 +8,9 @@ from . import service_enquiry
 from . import service_site_inspection
 from . import service_complaint
 from . import service_action
+from . import service_return_type
+from . import service_return
+from . import stock_picking
+from . import account_move
 from . import res_partner
 from . import sale_order

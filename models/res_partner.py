@@ -23,6 +23,7 @@ class ResPartner(models.Model):
     service_complaint_count = fields.Integer("Complaint Count", compute="_compute_service_counts")
     service_open_complaint_count = fields.Integer("Open Complaint Count", compute="_compute_service_counts")
     service_action_count = fields.Integer("Action Count", compute="_compute_service_counts")
+    service_return_count = fields.Integer("Return Form Count", compute="_compute_service_counts")
 
     def _service_counts(self, model, extra_domain=None):
         """Records of ``model`` per commercial entity, for the partners in self."""
@@ -40,6 +41,7 @@ class ResPartner(models.Model):
                     "service_complaint_count": 0,
                     "service_open_complaint_count": 0,
                     "service_action_count": 0,
+                    "service_return_count": 0,
                 }
             )
             return
@@ -47,11 +49,13 @@ class ResPartner(models.Model):
         complaints = self._service_counts("service.complaint")
         open_complaints = self._service_counts("service.complaint", [("state", "in", OPEN_COMPLAINT_STATES)])
         actions = self._service_counts("service.action")
+        returns = self._service_counts("service.return")
         for partner in self:
             partner.service_enquiry_count = enquiries[partner]
             partner.service_complaint_count = complaints[partner]
             partner.service_open_complaint_count = open_complaints[partner]
             partner.service_action_count = actions[partner]
+            partner.service_return_count = returns[partner]
 
     def _service_action_for(self, xmlid):
         self.ensure_one()
@@ -65,6 +69,9 @@ class ResPartner(models.Model):
 
     def action_view_service_complaints(self):
         return self._service_action_for("customer_service_control.action_service_complaint")
+
+    def action_view_service_returns(self):
+        return self._service_action_for("customer_service_control.action_service_return")
 
     def action_view_service_actions(self):
         return self._service_action_for("customer_service_control.action_service_action")

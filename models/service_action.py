@@ -59,6 +59,10 @@ class ServiceAction(models.Model):
         store=True,
         index=True,
     )
+    return_id = fields.Many2one(
+        "service.return", compute="_compute_source_links", store=True, index=True, string="Return Form"
+    )
+    return_line_ids = fields.Many2many("service.return.line", string="Returned Products")
     partner_id = fields.Many2one("res.partner", "Customer", compute="_compute_source_links", store=True, index=True)
     department_id = fields.Many2one("hr.department", "Responsible Department", tracking=True, check_company=True)
     user_id = fields.Many2one("res.users", "Owner", tracking=True, index=True, domain="[('share', '=', False)]")
@@ -80,13 +84,14 @@ class ServiceAction(models.Model):
 
     @api.model
     def _selection_source_ref(self):
-        return [("service.complaint", self.env._("Complaint"))]
+        return [("service.complaint", self.env._("Complaint")), ("service.return", self.env._("Return Form"))]
 
     @api.depends("source_ref")
     def _compute_source_links(self):
         for action in self:
             source = action.source_ref
             action.complaint_id = source if source and source._name == "service.complaint" else False
+            action.return_id = source if source and source._name == "service.return" else False
             action.partner_id = (
                 source.partner_id.commercial_partner_id if source and "partner_id" in source._fields else False
             )

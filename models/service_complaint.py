@@ -107,6 +107,8 @@ class ServiceComplaint(models.Model):
     resolved_at = fields.Datetime(readonly=True, copy=False)
     customer_acceptance = fields.Text("Customer's Acceptance", copy=False)
     closed_at = fields.Datetime(readonly=True, copy=False)
+    return_ids = fields.One2many("service.return", "complaint_id", "Return Forms")
+    return_count = fields.Integer(compute="_compute_return_count")
     action_ids = fields.One2many("service.action", "complaint_id", "Corrective Actions")
     action_count = fields.Integer(compute="_compute_action_count")
 
@@ -129,6 +131,13 @@ class ServiceComplaint(models.Model):
         )
         for complaint in self:
             complaint.action_count = counts.get(complaint, 0)
+
+    def _compute_return_count(self):
+        counts = dict(
+            self.env["service.return"]._read_group([("complaint_id", "in", self.ids)], ["complaint_id"], ["__count"])
+        )
+        for complaint in self:
+            complaint.return_count = counts.get(complaint, 0)
 
     @api.constrains("responded_at", "received_at")
     def _check_response_after_reception(self):
@@ -249,6 +258,36 @@ class ServiceComplaint(models.Model):
             "res_id": action.id,
             "view_mode": "form",
         }
+
+    def action_create_return(self):
+        """Open a Returned Product Handling Form for the goods this complaint concerns."""
+        self.ensure_one()
+        self._check_transition(
+            ("responded", "in_analysis", "resolved"), [GROUP_USER], self.env._("Creating a return form")
+        )
+        deliveries = self.picking_id or self.sale_order_id.picking_ids.filtered(
+            lambda p: p.picking_type_code == "outgoing" and p.state == "done"
+        )
+        if not deliveries:
+            raise UserError(self.env._("Set the sale order or the delivery the returned goods came with."))
+        ret = self.env["service.return"]._create_from_pickings(
+            deliveries,
+            complaint_id=self.id,
+            sale_order_id=self.sale_order_id.id or deliveries.sale_id[:1].id,
+            reason=self.description,
+        )
+        if self.product_ids:
+            ret.line_ids.filtered(lambda line: line.product_id not in self.product_ids).unlink()
+        if self.lot_ids:
+            ret.line_ids.filtered(lambda line: line.lot_id and line.lot_id not in self.lot_ids).unlink()
+        return ret._action_open_form()
+
+    def action_view_returns(self):
+        self.ensure_one()
+        action = self.env["ir.actions.act_window"]._for_xml_id("customer_service_control.action_service_return")
+        action["domain"] = [("complaint_id", "=", self.id)]
+        action["context"] = {"create": False}
+        return action
 
     def action_view_actions(self):
         self.ensure_one()

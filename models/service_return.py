@@ -1,0 +1,882 @@
+# Part of customer_service_control. See LICENSE file for full copyright and licensing details.
+from collections import defaultdict
+
+from odoo import Command, api, fields, models
+from odoo.exceptions import UserError
+from odoo.tools import float_compare, float_round, is_html_empty
+
+from .service_return_type import SETTLEMENTS
+
+GROUP_USER = "customer_service_control.group_service_user"
+GROUP_MANAGER = "customer_service_control.group_service_manager"
+GROUP_INSPECTOR = "customer_service_control.group_service_inspector"
+GROUP_PRODUCTION_MANAGER = "customer_service_control.group_service_production_manager"
+
+OPEN_STATES = ("draft", "confirmed", "inspection", "approval", "approved")
+
+
+class ServiceReturn(models.Model):
+    """The Returned Product Handling Form (退回产品处理单, procedure 4.2.3)."""
+
+    _name = "service.return"
+    _description = "Returned Product Handling Form"
+    _inherit = ["service.workflow.mixin", "service.customer.mixin", "mail.thread", "mail.activity.mixin"]
+    _order = "id desc"
+    _check_company_auto = True
+    _sequence_code = "service.return"
+    _draft_states = ("draft",)
+    _refusal_methods = ("action_refuse",)
+    _transition_fields = (
+        "state",
+        "confirmed_by_id",
+        "confirmed_at",
+        "refused_by_id",
+        "refusal_reason",
+        "settled_at",
+    )
+
+    state = fields.Selection(
+        [
+            ("draft", "Draft"),
+            ("confirmed", "Confirmed"),
+            ("inspection", "Re-inspection"),
+            ("approval", "Approval"),
+            ("approved", "Approved"),
+            ("done", "Done"),
+            ("refused", "Refused"),
+            ("cancelled", "Cancelled"),
+        ],
+        default="draft",
+        required=True,
+        tracking=True,
+        index=True,
+        copy=False,
+    )
+    return_type_id = fields.Many2one("service.return.type", "Return Type", required=True, tracking=True)
+    sale_order_id = fields.Many2one("sale.order", index=True, check_company=True, tracking=True)
+    picking_id = fields.Many2one(
+        "stock.picking",
+        "Original Delivery",
+        check_company=True,
+        domain="[('picking_type_code', '=', 'outgoing'), ('state', '=', 'done')]",
+    )
+    complaint_id = fields.Many2one("service.complaint", index=True, check_company=True, tracking=True)
+    date = fields.Date("Form Date", default=fields.Date.context_today, required=True)
+    reason = fields.Html("Reason for the Return")
+    line_ids = fields.One2many("service.return.line", "return_id", "Returned Products", copy=True)
+    # Settlement
+    settlement = fields.Selection(SETTLEMENTS, required=True, default="replacement", tracking=True)
+    currency_id = fields.Many2one(related="company_id.currency_id")
+    compensation_amount = fields.Monetary(tracking=True)
+    # Shipping error (type 3)
+    shipping_error_kind = fields.Selection(
+        [
+            ("model", "Model"),
+            ("precision_grade", "Precision Grade"),
+            ("vibration_grade", "Vibration Grade"),
+            ("quantity", "Quantity"),
+        ],
+        "What Was Wrong",
+        tracking=True,
+    )
+    shipping_error_cause = fields.Text("Cause of the Shipping Error", tracking=True)
+    # Approvals
+    confirmed_by_id = fields.Many2one("res.users", readonly=True, copy=False)
+    confirmed_at = fields.Datetime(readonly=True, copy=False)
+    inspector_ids = fields.Many2many(
+        "res.users",
+        string="Inspectors",
+        domain=lambda self: [("groups_id", "in", self.env.ref(GROUP_INSPECTOR).id)],
+        tracking=True,
+    )
+    approval_ids = fields.One2many("service.return.approval", "return_id", readonly=True, copy=False)
+    next_approver_group_id = fields.Many2one("res.groups", compute="_compute_next_approver", string="Next Approval By")
+    refused_by_id = fields.Many2one("res.users", readonly=True, copy=False)
+    refusal_reason = fields.Text(readonly=True, copy=False, tracking=True)
+    # Stock and money
+    stock_picking_ids = fields.One2many("stock.picking", "service_return_id", "Transfers", readonly=True)
+    picking_count = fields.Integer(compute="_compute_picking_count")
+    credit_note_ids = fields.One2many("account.move", "service_return_id", "Credit Notes", readonly=True)
+    credit_note_count = fields.Integer(compute="_compute_credit_note_count")
+    settled_at = fields.Datetime(readonly=True, copy=False)
+    action_ids = fields.One2many("service.action", "return_id", "Corrective Actions")
+    action_count = fields.Integer(compute="_compute_action_count")
+    has_nonconforming = fields.Boolean(compute="_compute_inspection_summary")
+    inspection_complete = fields.Boolean(compute="_compute_inspection_summary")
+
+    # ------------------------------------------------------------------
+    # Computes
+    # ------------------------------------------------------------------
+    @api.depends("approval_ids", "return_type_id", "state")
+    def _compute_next_approver(self):
+        for ret in self:
+            step = ret._next_approval_step() if ret.state == "approval" else False
+            ret.next_approver_group_id = self.env.ref(step) if step else False
+
+    def _compute_picking_count(self):
+        counts = dict(
+            self.env["stock.picking"]._read_group(
+                [("service_return_id", "in", self.ids)], ["service_return_id"], ["__count"]
+            )
+        )
+        for ret in self:
+            ret.picking_count = counts.get(ret, 0)
+
+    def _compute_credit_note_count(self):
+        counts = dict(
+            self.env["account.move"]._read_group(
+                [("service_return_id", "in", self.ids)], ["service_return_id"], ["__count"]
+            )
+        )
+        for ret in self:
+            ret.credit_note_count = counts.get(ret, 0)
+
+    def _compute_action_count(self):
+        counts = dict(
+            self.env["service.action"]._read_group([("return_id", "in", self.ids)], ["return_id"], ["__count"])
+        )
+        for ret in self:
+            ret.action_count = counts.get(ret, 0)
+
+    @api.depends("line_ids.inspection_result")
+    def _compute_inspection_summary(self):
+        for ret in self:
+            results = ret.line_ids.mapped("inspection_result")
+            ret.has_nonconforming = "nonconforming" in results
+            ret.inspection_complete = bool(ret.line_ids) and all(results)
+
+    # ------------------------------------------------------------------
+    # Onchange
+    # ------------------------------------------------------------------
+    @api.onchange("return_type_id")
+    def _onchange_return_type_id(self):
+        allowed = self.return_type_id._allowed_settlements() if self.return_type_id else []
+        if allowed and self.settlement not in allowed:
+            self.settlement = allowed[0]
+
+    # ------------------------------------------------------------------
+    # CRUD
+    # ------------------------------------------------------------------
+    _FROZEN_AFTER_DRAFT = ("partner_id", "return_type_id", "settlement", "compensation_amount", "sale_order_id")
+
+    def write(self, vals):
+        if not self.env.su and set(vals) & set(self._FROZEN_AFTER_DRAFT):
+            started = self.filtered(lambda r: r.state != "draft")
+            if started:
+                raise UserError(
+                    self.env._(
+                        "The customer, type and settlement of %(ret)s can only be changed while it is a draft.",
+                        ret=started[0].name,
+                    )
+                )
+        return super().write(vals)
+
+    # ------------------------------------------------------------------
+    # Actions
+    # ------------------------------------------------------------------
+    def action_ask_confirmation(self):
+        """The handler has filled in the form: ask the Sales Manager to confirm it."""
+        self._check_transition(("draft",), [GROUP_USER], self.env._("Asking for confirmation"))
+        self._ensure_complete()
+        for ret in self:
+            manager = ret.company_id.service_manager_user_id or ret._users_with_role(GROUP_MANAGER, ret.company_id)[:1]
+            if manager:
+                ret.activity_schedule(
+                    "customer_service_control.mail_act_return_approval",
+                    user_id=manager.id,
+                    summary=self.env._("Confirm return %(ret)s", ret=ret.name),
+                )
+        return True
+
+    def action_confirm(self):
+        """The Sales Manager confirms the handler's form (4.2.3.2)."""
+        self._check_transition(("draft",), [GROUP_MANAGER], self.env._("Confirming a return"))
+        self._ensure_complete()
+        now = fields.Datetime.now()
+        self.activity_feedback(["customer_service_control.mail_act_return_approval"], feedback=self.env._("Confirmed"))
+        for ret in self:
+            ret._write_transition({"state": "confirmed", "confirmed_by_id": self.env.user.id, "confirmed_at": now})
+            ret._log_approval("confirmation", group=self.env.ref(GROUP_MANAGER))
+            if ret.return_type_id.requires_inspection:
+                ret._notify_production()
+        return True
+
+    def action_start_inspection(self):
+        """The Production Manager assigns the inspectors who re-inspect the goods."""
+        self._check_transition(("confirmed",), [GROUP_PRODUCTION_MANAGER], self.env._("Organising the re-inspection"))
+        for ret in self:
+            if not ret.return_type_id.requires_inspection:
+                raise UserError(self.env._("The return type of %(ret)s needs no re-inspection.", ret=ret.name))
+            if not ret.inspector_ids:
+                raise UserError(self.env._("Assign the inspectors who re-inspect %(ret)s.", ret=ret.name))
+        self._write_transition({"state": "inspection"})
+        self.activity_feedback(["customer_service_control.mail_act_return_inspection"])
+        for ret in self:
+            for inspector in ret.inspector_ids:
+                ret.activity_schedule(
+                    "customer_service_control.mail_act_return_inspection",
+                    user_id=inspector.id,
+                    summary=self.env._("Re-inspect the returned goods of %(ret)s", ret=ret.name),
+                )
+        return True
+
+    def action_request_approval(self):
+        """Send the form to its approvers: after re-inspection, or after confirmation
+        when the type needs none."""
+        self._check_transition(
+            ("confirmed", "inspection"),
+            [GROUP_MANAGER, GROUP_INSPECTOR],
+            self.env._("Sending the return for approval"),
+        )
+        for ret in self:
+            rtype = ret.return_type_id
+            if rtype.requires_inspection:
+                if ret.state != "inspection":
+                    raise UserError(self.env._("%(ret)s must be re-inspected first.", ret=ret.name))
+                if not ret.inspection_complete:
+                    raise UserError(
+                        self.env._("Record the re-inspection result of every line of %(ret)s.", ret=ret.name)
+                    )
+                if rtype.requires_nonconformity and not ret.has_nonconforming:
+                    raise UserError(
+                        self.env._(
+                            "The re-inspection of %(ret)s found no nonconformity: a %(type)s cannot be approved.",
+                            ret=ret.name,
+                            type=rtype.name,
+                        )
+                    )
+        self._write_transition({"state": "approval"})
+        self.activity_feedback(["customer_service_control.mail_act_return_inspection"])
+        self._schedule_next_approval()
+        return True
+
+    def action_approve(self):
+        """Give the next approval the return type needs; the last one carries the return out."""
+        self._check_state(("approval",), self.env._("Approving a return"))
+        for ret in self:
+            step = ret._next_approval_step()
+            ret._check_role([step], self.env._("Approving this return"))
+            if not self.env.su and self.env.user in ret.approval_ids.filtered(lambda a: a.kind == "approval").user_id:
+                raise UserError(
+                    self.env._(
+                        "You already approved %(ret)s; its next approval needs another person "
+                        "with the role “%(role)s”.",
+                        ret=ret.name,
+                        role=self.env.ref(step).name,
+                    )
+                )
+            ret._log_approval("approval", group=self.env.ref(step))
+            ret.activity_feedback(
+                ["customer_service_control.mail_act_return_approval"], feedback=self.env._("Approved")
+            )
+            if ret._next_approval_step():
+                ret._schedule_next_approval()
+            else:
+                ret._write_transition({"state": "approved"})
+                ret._carry_out()
+        return True
+
+    def action_refuse(self, reason):
+        """Refuse at confirmation or at an approval, with a reason; the handler is told."""
+        self._check_state(("draft", "confirmed", "inspection", "approval"), self.env._("Refusing a return"))
+        if not reason or not reason.strip():
+            raise UserError(self.env._("Give the reason for refusing the return."))
+        for ret in self:
+            if ret.state == "approval":
+                step = ret._next_approval_step()
+                ret._check_role([step], self.env._("Refusing this return"))
+            else:
+                ret._check_role([GROUP_MANAGER], self.env._("Refusing this return"))
+            ret._write_transition(
+                {
+                    "state": "refused",
+                    "refused_by_id": self.env.user.id,
+                    "refusal_reason": reason.strip(),
+                }
+            )
+            ret._log_approval("refusal", note=reason.strip())
+            ret.activity_unlink(
+                [
+                    "customer_service_control.mail_act_return_approval",
+                    "customer_service_control.mail_act_return_inspection",
+                ]
+            )
+            ret.message_post(
+                body=self.env._("Return refused: %(reason)s", reason=reason.strip()),
+                partner_ids=ret.user_id.partner_id.ids,
+                subtype_xmlid="mail.mt_comment",
+            )
+        return True
+
+    def action_open_refuse_wizard(self):
+        self._check_state(("draft", "confirmed", "inspection", "approval"), self.env._("Refusing a return"))
+        return self.env["service.refuse.wizard"]._open_for(self, "action_refuse")
+
+    def action_cancel(self):
+        """Cancel the return and its open transfers; done transfers stay as they are."""
+        self._check_transition(OPEN_STATES, [GROUP_MANAGER], self.env._("Cancelling a return"))
+        self.stock_picking_ids.filtered(lambda p: p.state not in ("done", "cancel")).action_cancel()
+        self.credit_note_ids.filtered(lambda m: m.state == "draft").button_cancel()
+        self._write_transition({"state": "cancelled"})
+        self.activity_unlink(
+            [
+                "customer_service_control.mail_act_return_approval",
+                "customer_service_control.mail_act_return_inspection",
+            ]
+        )
+        return True
+
+    def action_view_pickings(self):
+        self.ensure_one()
+        action = self.env["ir.actions.act_window"]._for_xml_id("stock.action_picking_tree_all")
+        action["domain"] = [("service_return_id", "=", self.id)]
+        action["context"] = {"create": False}
+        return action
+
+    def action_view_credit_notes(self):
+        self.ensure_one()
+        action = self.env["ir.actions.act_window"]._for_xml_id("account.action_move_out_refund_type")
+        action["domain"] = [("service_return_id", "=", self.id)]
+        action["context"] = {"create": False, "default_move_type": "out_refund"}
+        return action
+
+    def action_view_actions(self):
+        self.ensure_one()
+        action = self.env["ir.actions.act_window"]._for_xml_id("customer_service_control.action_service_action")
+        action["domain"] = [("return_id", "=", self.id)]
+        action["context"] = {"default_source_ref": f"{self._name},{self.id}"}
+        return action
+
+    def action_open_capa_wizard(self):
+        """The Inspection Group assigns a corrective action from a nonconforming re-inspection."""
+        self.ensure_one()
+        self._check_transition(
+            ("inspection", "approval", "approved", "done"),
+            [GROUP_INSPECTOR],
+            self.env._("Assigning a corrective action"),
+        )
+        if not self.has_nonconforming:
+            raise UserError(self.env._("Only a nonconforming re-inspection leads to a corrective action."))
+        return {
+            "type": "ir.actions.act_window",
+            "name": self.env._("Assign Corrective Action"),
+            "res_model": "service.return.capa.wizard",
+            "view_mode": "form",
+            "target": "new",
+            "context": {"default_return_id": self.id},
+        }
+
+    # ------------------------------------------------------------------
+    # Creation from a delivery, a sale order or a complaint
+    # ------------------------------------------------------------------
+    @api.model
+    def _prepare_lines_from_pickings(self, pickings):
+        """One line per delivered move and lot, for what is still returnable."""
+        moves = pickings.move_ids.filtered(
+            lambda m: m.state == "done" and m.location_dest_id.usage == "customer" and not m.scrapped
+        )
+        available = self.env["service.return.line"]._returnable_quantities(moves)
+        left_of_move = defaultdict(float)
+        for (move, _lot), quantity in available.items():
+            left_of_move[move] += quantity
+        lines = []
+        for (move, lot), quantity in sorted(available.items(), key=lambda item: (item[0][0].id, item[0][1].id)):
+            quantity = min(quantity, left_of_move[move])
+            if float_compare(quantity, 0.0, precision_rounding=move.product_uom.rounding) > 0:
+                left_of_move[move] -= quantity
+                lines.append(
+                    Command.create(
+                        {"move_id": move.id, "product_id": move.product_id.id, "lot_id": lot.id, "quantity": quantity}
+                    )
+                )
+        return lines
+
+    @api.model
+    def _create_from_pickings(self, pickings, **values):
+        deliveries = pickings.filtered(lambda p: p.picking_type_code == "outgoing" and p.state == "done")
+        if not deliveries:
+            raise UserError(self.env._("Only a done delivery to the customer can be returned."))
+        partner = deliveries.partner_id.commercial_partner_id[:1]
+        vals = {
+            "partner_id": partner.id,
+            "company_id": deliveries.company_id[:1].id,
+            "picking_id": deliveries[:1].id if len(deliveries) == 1 else False,
+            "sale_order_id": deliveries.sale_id[:1].id,
+            "return_type_id": self.env.ref("customer_service_control.return_type_partial").id,
+            "line_ids": self._prepare_lines_from_pickings(deliveries),
+        }
+        vals.update(values)
+        if not vals["line_ids"]:
+            raise UserError(self.env._("Everything delivered has already been returned or is in an open return."))
+        return self.create(vals)
+
+    def _action_open_form(self):
+        return {
+            "type": "ir.actions.act_window",
+            "res_model": self._name,
+            "res_id": self.id,
+            "view_mode": "form",
+        }
+
+    # ------------------------------------------------------------------
+    # Helpers
+    # ------------------------------------------------------------------
+    def _ensure_complete(self):
+        for ret in self:
+            if is_html_empty(ret.reason):
+                raise UserError(self.env._("State the reason for the return on %(ret)s.", ret=ret.name))
+            if not ret.line_ids and ret.settlement != "compensation":
+                raise UserError(self.env._("Add the returned products to %(ret)s.", ret=ret.name))
+            rtype = ret.return_type_id
+            if ret.settlement not in rtype._allowed_settlements():
+                raise UserError(
+                    self.env._(
+                        "A %(type)s cannot be settled by %(settlement)s.",
+                        type=rtype.name,
+                        settlement=ret._selection_label("settlement", ret.settlement),
+                    )
+                )
+            if ret.settlement == "compensation" and ret.currency_id.compare_amounts(ret.compensation_amount, 0.0) <= 0:
+                raise UserError(self.env._("Enter the compensation agreed with the customer."))
+            if rtype.requires_shipping_error_cause and (
+                not ret.shipping_error_kind or not (ret.shipping_error_cause or "").strip()
+            ):
+                raise UserError(
+                    self.env._("The Sales Manager records what was shipped wrong and why before confirming.")
+                )
+
+    def _log_approval(self, kind, group=None, note=None):
+        """Record who approved or refused, and when; approvals are never written by clients."""
+        self.ensure_one()
+        self.env["service.return.approval"].sudo().create(
+            {
+                "return_id": self.id,
+                "kind": kind,
+                "group_id": group.id if group else False,
+                "user_id": self.env.user.id,
+                "note": note,
+            }
+        )
+        self.invalidate_recordset(["approval_ids"])
+
+    def _next_approval_step(self):
+        self.ensure_one()
+        steps = self.return_type_id._approval_steps()
+        given = len(self.approval_ids.filtered(lambda a: a.kind == "approval"))
+        return steps[given] if given < len(steps) else False
+
+    def _schedule_next_approval(self):
+        for ret in self:
+            step = ret._next_approval_step()
+            if not step:
+                continue
+            for user in ret._users_with_role(step, ret.company_id)[:5]:
+                ret.activity_schedule(
+                    "customer_service_control.mail_act_return_approval",
+                    user_id=user.id,
+                    summary=self.env._("Approve return %(ret)s", ret=ret.name),
+                )
+
+    def _notify_production(self):
+        self.ensure_one()
+        for manager in self._users_with_role(GROUP_PRODUCTION_MANAGER, self.company_id)[:5]:
+            self.activity_schedule(
+                "customer_service_control.mail_act_return_inspection",
+                user_id=manager.id,
+                summary=self.env._("Organise the re-inspection of %(ret)s", ret=self.name),
+            )
+
+    def _carry_out(self):
+        """Create the return transfers, the replacement delivery and the credit note."""
+        self.ensure_one()
+        self = self.sudo()  # the approver need not hold Inventory or Invoicing rights
+        if self.line_ids and self.settlement != "compensation":
+            self._create_return_pickings()
+        if self.settlement == "replacement":
+            self._create_replacement_picking()
+        if self.settlement in ("refund", "compensation"):
+            self._create_credit_note()
+        self._write_transition({"settled_at": fields.Datetime.now()})
+        if not self.stock_picking_ids:
+            self._write_transition({"state": "done"})
+
+    def _create_return_pickings(self):
+        """One incoming return per original delivery, through Odoo's own return wizard."""
+        to_refund = self.settlement in ("refund", "replacement")
+        for delivery, lines in self.line_ids.grouped(lambda line: line.move_id.picking_id).items():
+            wizard = self.env["stock.return.picking"].create({"picking_id": delivery.id})
+            qty_by_move = defaultdict(float)
+            for line in lines:
+                qty_by_move[line.move_id] += line.quantity
+            for wizard_line in wizard.product_return_moves:
+                wizard_line.write({"quantity": qty_by_move.get(wizard_line.move_id, 0.0), "to_refund": to_refund})
+            picking = wizard._create_return()
+            picking.write({"service_return_id": self.id})
+            return_move_of = {move.origin_returned_move_id: move for move in picking.move_ids}
+            for line in lines:
+                line.return_move_id = return_move_of[line.move_id]
+            self._set_return_lots(picking, lines)
+
+    def _set_return_lots(self, picking, lines):
+        """Receive exactly the lots that the form returns."""
+        tracked = lines.filtered("lot_id")
+        if not tracked:
+            return
+        moves = tracked.return_move_id
+        moves.move_line_ids.unlink()
+        self.env["stock.move.line"].create(
+            [
+                {
+                    "move_id": line.return_move_id.id,
+                    "picking_id": picking.id,
+                    "product_id": line.product_id.id,
+                    "product_uom_id": line.product_id.uom_id.id,
+                    "lot_id": line.lot_id.id,
+                    "quantity": line.quantity,
+                    "location_id": line.return_move_id.location_id.id,
+                    "location_dest_id": line.return_move_id.location_dest_id.id,
+                }
+                for line in tracked
+            ]
+        )
+
+    def _create_replacement_picking(self):
+        """An outgoing delivery of the same product, or of the one ordered after a shipping error."""
+        for delivery, lines in self.line_ids.grouped(lambda line: line.move_id.picking_id).items():
+            picking = self.env["stock.picking"].create(self._prepare_replacement_picking_vals(delivery, lines))
+            picking.action_confirm()
+            picking.action_assign()
+
+    def _prepare_replacement_picking_vals(self, delivery, lines):
+        picking_type = delivery.picking_type_id
+        return {
+            "picking_type_id": picking_type.id,
+            "partner_id": delivery.partner_id.id,
+            "origin": self.env._("Replacement for %(ret)s", ret=self.name),
+            "location_id": picking_type.default_location_src_id.id or delivery.location_id.id,
+            "location_dest_id": delivery.location_dest_id.id,
+            "group_id": delivery.group_id.id,
+            "service_return_id": self.id,
+            "company_id": self.company_id.id,
+            "move_ids": [
+                Command.create(
+                    {
+                        "name": line.replacement_product_id.display_name,
+                        "product_id": line.replacement_product_id.id,
+                        "product_uom_qty": line.quantity,
+                        "product_uom": line.replacement_product_id.uom_id.id,
+                        "location_id": picking_type.default_location_src_id.id or delivery.location_id.id,
+                        "location_dest_id": delivery.location_dest_id.id,
+                        "sale_line_id": line.move_id.sale_line_id.id
+                        if line.move_id.sale_line_id.product_id == line.replacement_product_id
+                        else False,
+                        "company_id": self.company_id.id,
+                    }
+                )
+                for line in lines
+            ],
+        }
+
+    def _create_credit_note(self):
+        move = self.env["account.move"].create(self._prepare_credit_note_vals())
+        self.message_post(
+            body=self.env._("Credit note drafted for accounting: %(move)s", move=move._get_html_link()),
+            subtype_xmlid="mail.mt_note",
+        )
+        return move
+
+    def _prepare_credit_note_vals(self):
+        order = self.sale_order_id or self.line_ids.move_id.sale_line_id.order_id[:1]
+        vals = {
+            "move_type": "out_refund",
+            "partner_id": (order.partner_invoice_id or self.partner_id).id,
+            "company_id": self.company_id.id,
+            "invoice_origin": self.name,
+            "invoice_user_id": (order.user_id or self.user_id).id,
+            "ref": self.env._("Return %(ret)s", ret=self.name),
+            "service_return_id": self.id,
+            "invoice_line_ids": [],
+        }
+        if order:
+            vals.update({"currency_id": order.currency_id.id, "fiscal_position_id": order.fiscal_position_id.id})
+        if self.settlement == "compensation":
+            vals["invoice_line_ids"].append(
+                Command.create(
+                    {
+                        "name": self.env._("Compensation agreed for %(ret)s", ret=self.name),
+                        "quantity": 1.0,
+                        "price_unit": self.compensation_amount,
+                    }
+                )
+            )
+            return vals
+        for line in self.line_ids:
+            sale_line = line.move_id.sale_line_id
+            line_vals = {"product_id": line.product_id.id, "quantity": line.quantity}
+            if sale_line:
+                line_vals.update(
+                    {
+                        "price_unit": sale_line.price_unit,
+                        "discount": sale_line.discount,
+                        "tax_ids": [Command.set(sale_line.tax_id.ids)],
+                        "sale_line_ids": [Command.link(sale_line.id)],
+                    }
+                )
+            vals["invoice_line_ids"].append(Command.create(line_vals))
+        return vals
+
+    def _check_pickings_done(self):
+        """A return is done once every transfer it created is done (or cancelled)."""
+        for ret in self.filtered(lambda r: r.state == "approved"):
+            states = set(ret.stock_picking_ids.mapped("state"))
+            if states and states <= {"done", "cancel"} and "done" in states:
+                ret._write_transition({"state": "done"})
+
+
+class ServiceReturnApproval(models.Model):
+    """Who confirmed, approved or refused a return, and when (printed on the form)."""
+
+    _name = "service.return.approval"
+    _description = "Return Approval"
+    _order = "id"
+
+    return_id = fields.Many2one("service.return", required=True, ondelete="cascade", index=True)
+    kind = fields.Selection(
+        [("confirmation", "Confirmation"), ("approval", "Approval"), ("refusal", "Refusal")], required=True
+    )
+    group_id = fields.Many2one("res.groups", "Role")
+    user_id = fields.Many2one("res.users", required=True)
+    date = fields.Datetime(default=fields.Datetime.now, required=True)
+    note = fields.Text()
+
+
+class ServiceReturnLine(models.Model):
+    """A returned product with its re-inspection column."""
+
+    _name = "service.return.line"
+    _description = "Returned Product"
+    _order = "return_id, sequence, id"
+    _check_company_auto = True
+
+    return_id = fields.Many2one("service.return", required=True, ondelete="cascade", index=True)
+    company_id = fields.Many2one(related="return_id.company_id", store=True, index=True)
+    state = fields.Selection(related="return_id.state")
+    sequence = fields.Integer(default=10)
+    move_id = fields.Many2one(
+        "stock.move",
+        "Delivered Move",
+        required=True,
+        index=True,
+        check_company=True,
+        domain="[('state', '=', 'done'), ('location_dest_id.usage', '=', 'customer'), "
+        "('product_id', '=?', product_id)]",
+    )
+    picking_id = fields.Many2one(related="move_id.picking_id", string="Delivery", store=True, index=True)
+    product_id = fields.Many2one("product.product", required=True, check_company=True)
+    tracking = fields.Selection(related="product_id.tracking")
+    lot_id = fields.Many2one("stock.lot", "Lot/Serial Number", check_company=True)
+    quantity = fields.Float(digits="Product Unit of Measure", required=True, default=1.0)
+    uom_id = fields.Many2one(related="product_id.uom_id", string="Unit")
+    reason = fields.Char("Line Reason")
+    replacement_product_id = fields.Many2one(
+        "product.product",
+        compute="_compute_replacement_product_id",
+        store=True,
+        readonly=False,
+        help="Shipped as replacement: the product itself, or the one ordered after a shipping error.",
+    )
+    return_move_id = fields.Many2one("stock.move", "Return Move", readonly=True, copy=False, index="btree_not_null")
+    # Re-inspection column
+    inspection_result = fields.Selection(
+        [("conforming", "Conforming"), ("nonconforming", "Nonconforming")], "Re-inspection", copy=False
+    )
+    defect = fields.Text("Defect Found", copy=False)
+    precision_grade_id = fields.Many2one(related="product_id.precision_grade_id", string="Nominal Precision")
+    vibration_grade_id = fields.Many2one(related="product_id.vibration_grade_id", string="Nominal Vibration")
+    measured_precision_grade_id = fields.Many2one(
+        "service.product.grade", "Measured Precision", domain="[('grade_type', '=', 'precision')]", copy=False
+    )
+    measured_vibration_grade_id = fields.Many2one(
+        "service.product.grade", "Measured Vibration", domain="[('grade_type', '=', 'vibration')]", copy=False
+    )
+    measured_values = fields.Char(copy=False, help="Readings taken, e.g. vibration in dB or µm run-out.")
+    inspector_id = fields.Many2one("res.users", copy=False)
+    inspection_date = fields.Date(copy=False)
+
+    _INSPECTION_FIELDS = (
+        "inspection_result",
+        "defect",
+        "measured_precision_grade_id",
+        "measured_vibration_grade_id",
+        "measured_values",
+        "inspector_id",
+        "inspection_date",
+    )
+    _FORM_FIELDS = ("move_id", "product_id", "lot_id", "quantity", "return_id")
+
+    @api.depends("move_id")
+    def _compute_replacement_product_id(self):
+        for line in self:
+            line.replacement_product_id = line.move_id.sale_line_id.product_id or line.product_id
+
+    @api.onchange("move_id")
+    def _onchange_move_id(self):
+        if self.move_id:
+            self.product_id = self.move_id.product_id
+            lots = self.move_id.move_line_ids.lot_id
+            self.lot_id = lots if len(lots) == 1 else False
+
+    # ------------------------------------------------------------------
+    # CRUD and checks
+    # ------------------------------------------------------------------
+    @api.model_create_multi
+    def create(self, vals_list):
+        lines = super().create(vals_list)
+        lines._check_form_editable()
+        lines._check_returnable()
+        return lines
+
+    def write(self, vals):
+        if set(vals) & set(self._FORM_FIELDS):
+            self._check_form_editable()
+        if set(vals) & set(self._INSPECTION_FIELDS):
+            self._check_inspection_editable()
+            if vals.get("inspection_result") and "inspector_id" not in vals:
+                vals = dict(vals, inspector_id=self.env.user.id)
+            if vals.get("inspection_result") and "inspection_date" not in vals:
+                vals = dict(vals, inspection_date=fields.Date.context_today(self))
+        res = super().write(vals)
+        if set(vals) & set(self._FORM_FIELDS):
+            self._check_returnable()
+        return res
+
+    @api.ondelete(at_uninstall=False)
+    def _unlink_only_in_draft(self):
+        self._check_form_editable()
+
+    def _check_form_editable(self):
+        if self.env.su:
+            return
+        started = self.return_id.filtered(lambda r: r.state != "draft")
+        if started:
+            raise UserError(
+                self.env._("The products of %(ret)s can only be changed while it is a draft.", ret=started[0].name)
+            )
+
+    def _check_inspection_editable(self):
+        if self.env.su:
+            return
+        self.return_id._check_transition(
+            ("inspection",), [GROUP_INSPECTOR], self.env._("Recording a re-inspection result")
+        )
+
+    def _check_returnable(self):
+        """Each line returns a positive quantity of a product and lot that this customer
+        received in that delivery, within what is not returned yet (set-based)."""
+        for line in self:
+            if float_compare(line.quantity, 0.0, precision_rounding=line.uom_id.rounding or 0.01) <= 0:
+                raise UserError(
+                    self.env._(
+                        "The quantity of %(product)s to return must be positive.", product=line.product_id.display_name
+                    )
+                )
+            move = line.move_id
+            delivered_to = (move.picking_id.partner_id or move.partner_id).commercial_partner_id
+            if (
+                move.product_id != line.product_id
+                or move.state != "done"
+                or move.location_dest_id.usage != "customer"
+                or delivered_to != line.return_id.partner_id.commercial_partner_id
+            ):
+                raise UserError(
+                    self.env._(
+                        "%(product)s was never delivered to %(customer)s in %(delivery)s: it cannot be returned.",
+                        product=line.product_id.display_name,
+                        customer=line.return_id.partner_id.display_name,
+                        delivery=move.picking_id.name or move.reference,
+                    )
+                )
+            if line.product_id.tracking != "none" and not line.lot_id:
+                raise UserError(
+                    self.env._(
+                        "Give the lot/serial number of the returned %(product)s.", product=line.product_id.display_name
+                    )
+                )
+        available = self._returnable_quantities(self.move_id, exclude_lines=self)
+        wanted = defaultdict(float)
+        wanted_move = defaultdict(float)
+        for line in self:
+            wanted[(line.move_id, line.lot_id)] += line.quantity
+            wanted_move[line.move_id] += line.quantity
+        for line in self:
+            move, lot = line.move_id, line.lot_id
+            rounding = move.product_uom.rounding
+            left_move = sum(qty for (m, _lot), qty in available.items() if m == move)
+            if lot and (move, lot) not in available:
+                raise UserError(
+                    self.env._(
+                        "Lot %(lot)s of %(product)s was not delivered in %(delivery)s.",
+                        lot=lot.name,
+                        product=line.product_id.display_name,
+                        delivery=move.picking_id.name,
+                    )
+                )
+            left = available.get((move, lot), 0.0) if lot else left_move
+            asked = wanted[(move, lot)] if lot else wanted_move[move]
+            if (
+                float_compare(asked, left, precision_rounding=rounding) > 0
+                or float_compare(wanted_move[move], left_move, precision_rounding=rounding) > 0
+            ):
+                raise UserError(
+                    self.env._(
+                        "Only %(left)s %(unit)s of %(product)s%(lot)s from %(delivery)s can still be returned; "
+                        "%(asked)s were asked.",
+                        left=float_round(max(left, 0.0), precision_rounding=rounding),
+                        unit=line.uom_id.name,
+                        product=line.product_id.display_name,
+                        lot=f" ({lot.name})" if lot else "",
+                        delivery=move.picking_id.name,
+                        asked=asked,
+                    )
+                )
+
+    @api.model
+    def _returnable_quantities(self, moves, exclude_lines=None):
+        """{(move, lot): quantity still returnable}, in the product's unit, for delivered
+        moves: delivered, minus what return transfers (not cancelled) take back, minus the
+        lines of open forms that have no transfer yet. A return transfer whose lots are
+        not known yet is kept under an empty lot: it counts against the move's total."""
+        result = defaultdict(float)
+        if not moves:
+            return result
+        MoveLine = self.env["stock.move.line"].sudo()
+        no_lot = self.env["stock.lot"]
+        for move, lot, quantity in MoveLine._read_group(
+            [("move_id", "in", moves.ids)], ["move_id", "lot_id"], ["quantity_product_uom:sum"]
+        ):
+            result[(move, lot)] += quantity
+        returns = (
+            self.env["stock.move"]
+            .sudo()
+            .search([("origin_returned_move_id", "in", moves.ids), ("state", "!=", "cancel")])
+        )
+        with_lines = defaultdict(float)
+        for rmove, lot, quantity in MoveLine._read_group(
+            [("move_id", "in", returns.ids)], ["move_id", "lot_id"], ["quantity_product_uom:sum"]
+        ):
+            result[(rmove.origin_returned_move_id, lot)] -= quantity
+            with_lines[rmove] += quantity
+        for rmove in returns:
+            rest = rmove.product_qty - with_lines[rmove]
+            if float_compare(rest, 0.0, precision_rounding=rmove.product_uom.rounding) > 0:
+                result[(rmove.origin_returned_move_id, no_lot)] -= rest
+        open_domain = [
+            ("move_id", "in", moves.ids),
+            ("return_move_id", "=", False),
+            ("return_id.state", "in", list(OPEN_STATES)),
+        ]
+        if exclude_lines:
+            open_domain.append(("id", "not in", exclude_lines.ids))
+        for move, lot, quantity in self.sudo()._read_group(open_domain, ["move_id", "lot_id"], ["quantity:sum"]):
+            result[(move, lot)] -= quantity
+        return dict(result)

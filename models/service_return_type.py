@@ -1,0 +1,82 @@
+# Part of customer_service_control. See LICENSE file for full copyright and licensing details.
+from odoo import api, fields, models
+from odoo.exceptions import ValidationError
+
+APPROVER_GROUPS = {
+    "general_manager": "customer_service_control.group_service_general_manager",
+    "leader": "customer_service_control.group_service_leader",
+    "manager": "customer_service_control.group_service_manager",
+}
+
+SETTLEMENTS = [
+    ("refund", "Refund"),
+    ("replacement", "Replacement"),
+    ("compensation", "Compensation"),
+    ("return_only", "Return Only"),
+]
+
+
+class ServiceReturnType(models.Model):
+    """One of the return cases of procedure 4.2.3.1 and what its flow needs."""
+
+    _name = "service.return.type"
+    _description = "Return Type"
+    _order = "sequence, id"
+
+    name = fields.Char(required=True, translate=True)
+    sequence = fields.Integer(default=10)
+    description = fields.Text(translate=True)
+    active = fields.Boolean(default=True)
+    requires_inspection = fields.Boolean(
+        "Re-inspection Required",
+        default=True,
+        help="The Production Manager has inspectors re-inspect every line before approval (4.2.3.2).",
+    )
+    requires_nonconformity = fields.Boolean(
+        "Nonconformity Must Be Confirmed",
+        help="Approval is possible only when the re-inspection found at least one nonconforming line.",
+    )
+    requires_manager_confirmation = fields.Boolean(
+        "Sales Manager Confirms", default=True, help="The Sales Manager confirms the form (4.2.3.2)."
+    )
+    requires_shipping_error_cause = fields.Boolean(
+        "Shipping Error Cause",
+        help="The Sales Manager records what was wrong (model, grade, quantity) and why.",
+    )
+    approver = fields.Selection(
+        [
+            ("general_manager", "General Manager"),
+            ("leader", "Company Leadership"),
+            ("manager", "Sales Manager"),
+        ],
+        "Approved By",
+        help="The role whose approval this return case needs.",
+    )
+    requires_gm_approval = fields.Boolean(
+        "General Manager's Final Approval", default=True, help="Every return ends with the GM's approval (4.2.3.2)."
+    )
+    allow_refund = fields.Boolean("Refund", default=True)
+    allow_replacement = fields.Boolean("Replacement", default=True)
+    allow_compensation = fields.Boolean("Compensation")
+    allow_return_only = fields.Boolean("Return Only")
+
+    @api.constrains("allow_refund", "allow_replacement", "allow_compensation", "allow_return_only")
+    def _check_one_settlement(self):
+        for rtype in self:
+            if not rtype._allowed_settlements():
+                raise ValidationError(
+                    self.env._("The return type %(type)s must allow at least one settlement.", type=rtype.name)
+                )
+
+    def _allowed_settlements(self):
+        self.ensure_one()
+        return [key for key, _label in SETTLEMENTS if self[f"allow_{key}"]]
+
+    def _approval_steps(self):
+        """Group xml ids whose approvals the return needs, in order."""
+        self.ensure_one()
+        steps = [APPROVER_GROUPS[self.approver]] if self.approver else []
+        gm = APPROVER_GROUPS["general_manager"]
+        if self.requires_gm_approval and gm not in steps:
+            steps.append(gm)
+        return steps
