@@ -5,6 +5,10 @@ from . import test_enquiry
 from . import test_i18n
 from . import test_partner
 from . import test_report
+from . import test_return_checks
+from . import test_return_entry
+from . import test_return_flows
+from . import test_return_performance
 from . import test_routing
 from . import test_site_inspection
 from . import test_sla_watch

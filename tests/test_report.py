@@ -1,7 +1,7 @@
 # Part of customer_service_control. See LICENSE file for full copyright and licensing details.
 from odoo.tests import tagged
 
-from .common import ServiceCase
+from .common import ReturnCase, ServiceCase
 
 
 @tagged("post_install", "-at_install")
@@ -35,3 +35,27 @@ class TestComplaintSheet(ServiceCase):
         report = self.env.ref("customer_service_control.action_report_complaint_sheet")
         self.assertEqual(report.report_type, "qweb-pdf")
         self.assertEqual(report.binding_model_id.model, "service.complaint")
+
+
+@tagged("post_install", "-at_install")
+class TestReturnForm(ReturnCase):
+    def test_return_form_prints_lines_reinspection_and_approvals(self):
+        _order, delivery = self.sell_and_deliver([(self.lot_bearing, 6, {self.lot_a: 6})])
+        ret = self.new_return(delivery, quantities={(self.lot_bearing, self.lot_a): 2}, settlement="refund")
+        self.approve(self.to_approval(ret))
+        html, _kind = self.env["ir.actions.report"]._render_qweb_html(
+            "customer_service_control.report_return_form", ret.ids
+        )
+        text = html.decode()
+        for expected in (
+            ret.name,
+            "Test Motor Works",
+            "Bearing 6205-2RS",
+            "6205-A",
+            "Nonconforming",
+            "Vibration 52 dB",
+            self.leader.name,
+            self.gm.name,
+            delivery.name,
+        ):
+            self.assertIn(expected, text)
