@@ -52,7 +52,7 @@ class ServiceReturn(models.Model):
         index=True,
         copy=False,
     )
-    return_type_id = fields.Many2one("service.return.type", "Return Type", required=True, tracking=True)
+    return_type_id = fields.Many2one("service.return.type", required=True, tracking=True)
     sale_order_id = fields.Many2one("sale.order", index=True, check_company=True, tracking=True)
     picking_id = fields.Many2one(
         "stock.picking",
@@ -685,7 +685,7 @@ class ServiceReturnLine(models.Model):
         readonly=False,
         help="Shipped as replacement: the product itself, or the one ordered after a shipping error.",
     )
-    return_move_id = fields.Many2one("stock.move", "Return Move", readonly=True, copy=False, index="btree_not_null")
+    return_move_id = fields.Many2one("stock.move", readonly=True, copy=False, index="btree_not_null")
     # Re-inspection column
     inspection_result = fields.Selection(
         [("conforming", "Conforming"), ("nonconforming", "Nonconforming")], "Re-inspection", copy=False
