@@ -160,6 +160,8 @@ class ServiceReturn(models.Model):
     _FROZEN_AFTER_DRAFT = ("partner_id", "return_type_id", "settlement", "compensation_amount", "sale_order_id")
 
     def write(self, vals):
+        if "inspector_ids" in vals:
+            self._check_role([GROUP_PRODUCTION_MANAGER], self.env._("Assigning inspectors"))
         if not self.env.su and set(vals) & set(self._FROZEN_AFTER_DRAFT):
             started = self.filtered(lambda r: r.state != "draft")
             if started:

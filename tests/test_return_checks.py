@@ -66,6 +66,8 @@ class TestReturnChecks(ReturnCase):
             with self.refused(AccessError, "Sales Manager"):
                 self.rpc(user, "service.return", "action_confirm", ret.ids)
         self.rpc(self.manager, "service.return", "action_confirm", ret.ids)
+        with self.refused(AccessError, "Production Manager"):
+            ret.with_user(self.sales).inspector_ids = self.inspector
         ret.with_user(self.prod_manager).inspector_ids = self.inspector
         for user in (self.sales, self.inspector, self.manager):
             with self.refused(AccessError, "Production Manager"):
