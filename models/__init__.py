@@ -14,3 +14,6 @@ from . import stock_picking
 from . import account_move
 from . import res_partner
 from . import sale_order
+from . import service_visit
+from . import service_satisfaction_campaign
+from . import service_review

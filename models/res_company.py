@@ -26,6 +26,12 @@ class ResCompany(models.Model):
         help="Sales Manager who receives a notice for each overdue enquiry or complaint.",
     )
 
+    service_management_rep_id = fields.Many2one(
+        "res.users",
+        "Management Representative",
+        help="Receives the approved service review with the General Manager and the deputies (4.3.3).",
+    )
+
     _sql_constraints = [
         (
             "service_periods_positive",

@@ -11,3 +11,4 @@ class ResConfigSettings(models.TransientModel):
     )
     service_sla_use_calendar = fields.Boolean(related="company_id.service_sla_use_calendar", readonly=False)
     service_manager_user_id = fields.Many2one(related="company_id.service_manager_user_id", readonly=False)
+    service_management_rep_id = fields.Many2one(related="company_id.service_management_rep_id", readonly=False)

@@ -22,7 +22,7 @@ class ServiceAction(models.Model):
     _check_company_auto = True
     _sequence_code = "service.action"
     _draft_states = ("draft",)
-    _transition_fields = ("state", "is_late", "done_at", "verified_by_id", "verified_at")
+    _transition_fields = ("state", "is_late", "opened_at", "done_at", "verified_by_id", "verified_at")
     _refusal_methods = ("action_verify_ineffective",)
 
     title = fields.Char(required=True, tracking=True)
@@ -76,6 +76,7 @@ class ServiceAction(models.Model):
         index=True,
         help="Set by the daily reminder when the due date passed before completion.",
     )
+    opened_at = fields.Datetime(readonly=True, copy=False, index=True)
     done_at = fields.Datetime("Completed At", readonly=True, copy=False)
     completion_note = fields.Html(copy=False)
     verified_by_id = fields.Many2one("res.users", readonly=True, copy=False)
@@ -106,7 +107,7 @@ class ServiceAction(models.Model):
                 raise UserError(
                     self.env._("Give %(action)s an owner, a due date and the action to take.", action=action.name)
                 )
-        self._write_transition({"state": "open"})
+        self._write_transition({"state": "open", "opened_at": fields.Datetime.now()})
         for action in self:
             action.activity_schedule(
                 "customer_service_control.mail_act_service_action",

@@ -107,6 +107,13 @@ class ServiceComplaint(models.Model):
     resolved_at = fields.Datetime(readonly=True, copy=False)
     customer_acceptance = fields.Text("Customer's Acceptance", copy=False)
     closed_at = fields.Datetime(readonly=True, copy=False)
+    resolution_days = fields.Float(
+        "Days to Resolve",
+        compute="_compute_resolution_days",
+        store=True,
+        aggregator="avg",
+        help="From reception to resolution, in days.",
+    )
     return_ids = fields.One2many("service.return", "complaint_id", "Return Forms")
     return_count = fields.Integer(compute="_compute_return_count")
     action_ids = fields.One2many("service.action", "complaint_id", "Corrective Actions")
@@ -124,6 +131,14 @@ class ServiceComplaint(models.Model):
             complaint.responded_in_time = bool(
                 complaint.responded_at and complaint.deadline and complaint.responded_at <= complaint.deadline
             )
+
+    @api.depends("received_at", "resolved_at")
+    def _compute_resolution_days(self):
+        for complaint in self:
+            if complaint.received_at and complaint.resolved_at:
+                complaint.resolution_days = (complaint.resolved_at - complaint.received_at).total_seconds() / 86400
+            else:
+                complaint.resolution_days = 0.0
 
     def _compute_action_count(self):
         counts = dict(

@@ -674,6 +674,8 @@ class ServiceReturnLine(models.Model):
         "('product_id', '=?', product_id)]",
     )
     picking_id = fields.Many2one(related="move_id.picking_id", string="Delivery", store=True, index=True)
+    return_type_id = fields.Many2one(related="return_id.return_type_id", store=True, index=True)
+    settlement = fields.Selection(related="return_id.settlement", store=True)
     product_id = fields.Many2one("product.product", required=True, check_company=True)
     tracking = fields.Selection(related="product_id.tracking")
     lot_id = fields.Many2one("stock.lot", "Lot/Serial Number", check_company=True)

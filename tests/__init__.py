@@ -9,6 +9,9 @@ from . import test_return_checks
 from . import test_return_entry
 from . import test_return_flows
 from . import test_return_performance
+from . import test_review
 from . import test_routing
+from . import test_satisfaction
 from . import test_site_inspection
 from . import test_sla_watch
+from . import test_visit
