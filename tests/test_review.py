@@ -1,6 +1,7 @@
 # Part of customer_service_control. See LICENSE file for full copyright and licensing details.
 from datetime import date
 
+from odoo import Command
 from odoo.exceptions import AccessError, UserError
 from odoo.tests import freeze_time, tagged
 
@@ -115,6 +116,58 @@ class TestServiceReview(ServiceCase):
         self.assertEqual(review.satisfaction_target, 95.0, "year 1 target without a start date")
         trend = review.stat_line_ids.filtered(lambda line: line.category == "satisfaction_trend")
         self.assertEqual(trend.mapped("label"), ["2023 H2", "2024 H1", "2024 H2", "2025 H1", "2025 H2", "2026 H1"])
+
+    def test_satisfaction_against_the_target_and_its_trend(self):
+        """Two closed half-yearly surveys: 2025 H2 at 100 %, 2026 H1 at 50 % (one of two
+        customers satisfied), against the year-1 then year-2 targets."""
+        self.review_company.write(
+            {"service_satisfaction_start_date": date(2025, 1, 1), "service_satisfaction_pass_score": 80.0}
+        )
+        partners = self.env["res.partner"].create(
+            [
+                {
+                    "name": f"Surveyed {i}",
+                    "is_company": True,
+                    "email": f"s{i}@example.com",
+                    "company_id": self.review_company.id,
+                }
+                for i in range(2)
+            ]
+        )
+        survey = self.env.ref("customer_service_control.survey_service_satisfaction")
+        questions = survey.question_ids.filtered(lambda q: q.question_type == "simple_choice")
+
+        def run_campaign(when, start, points):
+            with freeze_time(when):
+                campaign = self.in_company("service.satisfaction.campaign", self.manager).create(
+                    {"period_start": start, "audience": "list", "partner_ids": [Command.set(partners.ids)]}
+                )
+                campaign.action_start()
+                for partner, value in zip(partners, points, strict=True):
+                    answer = campaign.sudo().user_input_ids.filtered(lambda a, p=partner: a.partner_id == p)
+                    answer._mark_in_progress()
+                    for question in questions:
+                        suggestion = question.suggested_answer_ids.filtered(lambda a, v=value: a.answer_score == v)
+                        answer._save_lines(question, suggestion.id)
+                    answer._mark_done()
+                campaign.action_close()
+            return campaign
+
+        run_campaign("2025-11-03 09:00:00", date(2025, 7, 1), [5, 5])
+        run_campaign("2026-05-04 09:00:00", date(2026, 1, 1), [5, 2])
+        review = self.new_review()
+        self.assertTrue(review.has_satisfaction)
+        self.assertEqual(review.satisfaction_rate, 50.0)
+        self.assertEqual(review.satisfaction_target, 97.0, "2026 H1 ends in the second year")
+        self.assertFalse(review.satisfaction_target_met)
+        trend = {
+            line.label: (line.value, line.target)
+            for line in review.stat_line_ids
+            if line.category == "satisfaction_trend"
+        }
+        self.assertEqual(trend["2025 H2"], (100.0, 95.0))
+        self.assertEqual(trend["2026 H1"], (50.0, 97.0))
+        self.assertEqual(trend["2024 H1"][0], 0.0)
 
     def test_statistics_take_the_same_queries_whatever_the_size(self):
         self.build_period(scale=1)
