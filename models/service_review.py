@@ -458,7 +458,8 @@ class ServiceReview(models.Model):
         width, height, left, bottom, top = 560, 220, 40, 30, 10
         plot_h = height - bottom - top
         step = (width - left - 10) / max(len(trend), 1)
-        low = 80.0
+        rates = [line.value for line in trend if line.count] + [line.target for line in trend]
+        low = min([80.0, *(10.0 * int(rate // 10) for rate in rates)])
 
         def y(value):
             value = min(max(value, low), 100.0)
@@ -468,7 +469,8 @@ class ServiceReview(models.Model):
             f'<svg xmlns="http://www.w3.org/2000/svg" width="{width}" height="{height}" '
             f'viewBox="0 0 {width} {height}" font-family="sans-serif" font-size="10">'
         ]
-        for tick in (80, 85, 90, 95, 100):
+        ticks = range(int(low), 101, 5 if low >= 80 else 10)
+        for tick in ticks:
             parts.append(
                 f'<line x1="{left}" y1="{y(tick):.1f}" x2="{width - 10}" y2="{y(tick):.1f}" stroke="#ddd"/>'
                 f'<text x="{left - 4}" y="{y(tick) + 3:.1f}" text-anchor="end">{tick}%</text>'
