@@ -12,25 +12,17 @@ SLA_BATCH_SIZE = 100
 TRANSITION_KEY = "customer_service_control.transition"
 
 
-class ServiceWorkflowMixin(models.AbstractModel):
-    """Sequence reference, role-checked transitions and the delete guard of a
-    service record. Concrete models set ``_sequence_code`` and ``_draft_states``."""
+class ServiceTransitionMixin(models.AbstractModel):
+    """Fields that only the action_* methods write (``_transition_fields``): a plain
+    write() or create() through RPC or an import cannot jump a state or forge who
+    approved. A record may be created in one of its ``_draft_states``."""
 
-    _name = "service.workflow.mixin"
-    _description = "Service Record Workflow"
+    _name = "service.transition.mixin"
+    _description = "Service Record Transition Guard"
 
-    _sequence_code = None
     _draft_states = ()
-    # Fields that only the action_* methods write: a plain write() through RPC or an
-    # import cannot jump a state or forge who approved.
     _transition_fields = ("state",)
 
-    name = fields.Char("Reference", required=True, readonly=True, copy=False, default=lambda self: self.env._("New"))
-    company_id = fields.Many2one("res.company", required=True, index=True, default=lambda self: self.env.company)
-
-    # ------------------------------------------------------------------
-    # CRUD
-    # ------------------------------------------------------------------
     @api.model_create_multi
     def create(self, vals_list):
         for vals in vals_list:
@@ -38,11 +30,6 @@ class ServiceWorkflowMixin(models.AbstractModel):
             if vals.get("state") in self._draft_states:
                 protected.discard("state")
             self._check_transition_fields(protected)
-            if not vals.get("name") or vals["name"] == self.env._("New"):
-                company = self.env["res.company"].browse(vals.get("company_id")) or self.env.company
-                vals["name"] = self.env["ir.sequence"].with_company(company).next_by_code(
-                    self._sequence_code
-                ) or self.env._("New")
         return super().create(vals_list)
 
     def write(self, vals):
@@ -50,7 +37,7 @@ class ServiceWorkflowMixin(models.AbstractModel):
         return super().write(vals)
 
     def _check_transition_fields(self, field_names):
-        if not field_names or self.env.su or self.env.cr.cache.get(TRANSITION_KEY):
+        if not field_names or self._in_transition():
             return
         labels = ", ".join(sorted(self._fields[name]._description_string(self.env) for name in field_names))
         raise UserError(
@@ -71,6 +58,39 @@ class ServiceWorkflowMixin(models.AbstractModel):
         finally:
             cache[TRANSITION_KEY] = depth
 
+    def _in_transition(self):
+        return self.env.su or bool(self.env.cr.cache.get(TRANSITION_KEY))
+
+    def _selection_label(self, field_name, value):
+        return dict(self._fields[field_name]._description_selection(self.env)).get(value, value)
+
+
+class ServiceWorkflowMixin(models.AbstractModel):
+    """Sequence reference, role-checked transitions and the delete guard of a
+    service record. Concrete models set ``_sequence_code`` and ``_draft_states``."""
+
+    _name = "service.workflow.mixin"
+    _inherit = "service.transition.mixin"
+    _description = "Service Record Workflow"
+
+    _sequence_code = None
+
+    name = fields.Char("Reference", required=True, readonly=True, copy=False, default=lambda self: self.env._("New"))
+    company_id = fields.Many2one("res.company", required=True, index=True, default=lambda self: self.env.company)
+
+    # ------------------------------------------------------------------
+    # CRUD
+    # ------------------------------------------------------------------
+    @api.model_create_multi
+    def create(self, vals_list):
+        for vals in vals_list:
+            if not vals.get("name") or vals["name"] == self.env._("New"):
+                company = self.env["res.company"].browse(vals.get("company_id")) or self.env.company
+                vals["name"] = self.env["ir.sequence"].with_company(company).next_by_code(
+                    self._sequence_code
+                ) or self.env._("New")
+        return super().create(vals_list)
+
     @api.ondelete(at_uninstall=False)
     def _unlink_only_draft(self):
         started = self.filtered(lambda rec: rec.state not in self._draft_states)
@@ -86,9 +106,6 @@ class ServiceWorkflowMixin(models.AbstractModel):
     # ------------------------------------------------------------------
     # Transitions
     # ------------------------------------------------------------------
-    def _selection_label(self, field_name, value):
-        return dict(self._fields[field_name]._description_selection(self.env)).get(value, value)
-
     def _state_label(self, state):
         return self._selection_label("state", state)
 

@@ -7,8 +7,6 @@ from odoo import Command, api, fields, models
 from odoo.exceptions import UserError
 from odoo.tools import is_html_empty, plaintext2html
 
-from .service_mixin import TRANSITION_KEY
-
 GROUP_USER = "customer_service_control.group_service_user"
 GROUP_MANAGER = "customer_service_control.group_service_manager"
 GROUP_INSPECTOR = "customer_service_control.group_service_inspector"
@@ -308,10 +306,12 @@ class ServiceVisitFinding(models.Model):
     rectification or answer by the responsible department."""
 
     _name = "service.visit.finding"
+    _inherit = "service.transition.mixin"
     _description = "Customer Visit Finding"
     _order = "visit_id, sequence, id"
     _check_company_auto = True
-    # Only the action_* methods write these (see service.workflow.mixin).
+    _draft_states = ("open",)
+    # Only the action_* methods write these.
     _transition_fields = ("state", "handled_by_id", "handled_date", "complaint_id", "action_id", "activity_id")
     # Once fed back, the departments only write their rectification or answer.
     _editable_after_feedback = ("rectification", "sequence")
@@ -357,18 +357,13 @@ class ServiceVisitFinding(models.Model):
     # ------------------------------------------------------------------
     @api.model_create_multi
     def create(self, vals_list):
-        for vals in vals_list:
-            protected = set(vals).intersection(self._transition_fields)
-            if vals.get("state") == "open":
-                protected.discard("state")
-            self._check_transition_fields(protected)
         findings = super().create(vals_list)
         findings._check_visit_open_for_findings()
         return findings
 
     def write(self, vals):
         self._check_transition_fields(set(vals).intersection(self._transition_fields))
-        if not self.env.su and not self.env.cr.cache.get(TRANSITION_KEY):
+        if not self._in_transition():
             if set(vals) - set(self._editable_after_feedback):
                 self._check_visit_open_for_findings()
             if "rectification" in vals:
@@ -398,30 +393,6 @@ class ServiceVisitFinding(models.Model):
                     visit=late[0].visit_id.display_name,
                 )
             )
-
-    def _check_transition_fields(self, field_names):
-        if not field_names or self.env.su or self.env.cr.cache.get(TRANSITION_KEY):
-            return
-        labels = ", ".join(sorted(self._fields[name]._description_string(self.env) for name in field_names))
-        raise UserError(
-            self.env._(
-                "%(fields)s of %(model)s can only be changed through its buttons, which check the state and the role.",
-                fields=labels,
-                model=self.env["ir.model"]._get(self._name).name,
-            )
-        )
-
-    def _write_transition(self, vals):
-        cache = self.env.cr.cache
-        depth = cache.get(TRANSITION_KEY, 0)
-        cache[TRANSITION_KEY] = depth + 1
-        try:
-            return self.write(vals)
-        finally:
-            cache[TRANSITION_KEY] = depth
-
-    def _selection_label(self, field_name, value):
-        return dict(self._fields[field_name]._description_selection(self.env)).get(value, value)
 
     # ------------------------------------------------------------------
     # Actions
