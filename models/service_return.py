@@ -831,14 +831,14 @@ class ServiceReturnLine(models.Model):
                 float_compare(asked, left, precision_rounding=rounding) > 0
                 or float_compare(wanted_move[move], left_move, precision_rounding=rounding) > 0
             ):
+                product = line.product_id.display_name + (" (%s)" % lot.name if lot else "")
                 raise UserError(
                     self.env._(
-                        "Only %(left)s %(unit)s of %(product)s%(lot)s from %(delivery)s can still be returned; "
+                        "Only %(left)s %(unit)s of %(product)s from %(delivery)s can still be returned; "
                         "%(asked)s were asked.",
                         left=float_round(max(left, 0.0), precision_rounding=rounding),
                         unit=line.uom_id.name,
-                        product=line.product_id.display_name,
-                        lot=f" ({lot.name})" if lot else "",
+                        product=product,
                         delivery=move.picking_id.name,
                         asked=asked,
                     )

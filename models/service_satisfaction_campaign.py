@@ -652,14 +652,17 @@ class ServiceSatisfactionCampaign(models.Model):
     def _result_summary(self):
         self.ensure_one()
         verdict = self.env._("target met") if self.target_met else self.env._("target not met")
+        response, rate, target = (
+            "%.1f" % value for value in (self.response_rate, self.satisfaction_rate, self.target_rate)
+        )
         return self.env._(
             "%(completed)s of %(invited)s customers answered (%(response)s %%); satisfaction %(rate)s %% "
             "against a target of %(target)s %%: %(verdict)s.",
             completed=self.completed_count,
             invited=self.invited_count,
-            response=f"{self.response_rate:.1f}",
-            rate=f"{self.satisfaction_rate:.1f}",
-            target=f"{self.target_rate:.1f}",
+            response=response,
+            rate=rate,
+            target=target,
             verdict=verdict,
         )
 
