@@ -74,7 +74,7 @@ class ServiceVisit(models.Model):
         "service_visit_visitor_rel",
         "visit_id",
         "user_id",
-        string="Visitors",
+        string="Our Visitors",
         default=lambda self: self.env.user,
         domain="[('share', '=', False)]",
     )
