@@ -1,4 +1,6 @@
 # Part of customer_service_control. See LICENSE file for full copyright and licensing details.
+from datetime import date
+
 from dateutil.relativedelta import relativedelta
 
 from odoo import api, fields, models
@@ -10,6 +12,18 @@ from odoo.tools import format_datetime
 SLA_BATCH_SIZE = 100
 # Cursor-level marker (never reachable from a client's context) of a running transition.
 TRANSITION_KEY = "customer_service_control.transition"
+
+
+def half_year_bounds(day):
+    """First and last day of the half-year (January–June or July–December) of ``day``."""
+    if day.month <= 6:
+        return date(day.year, 1, 1), date(day.year, 6, 30)
+    return date(day.year, 7, 1), date(day.year, 12, 31)
+
+
+def half_year_label(day):
+    """“2026 H1”: the same in every language, to group and sort by."""
+    return f"{day.year} H{1 if day.month <= 6 else 2}"
 
 
 class ServiceTransitionMixin(models.AbstractModel):

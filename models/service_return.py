@@ -86,6 +86,7 @@ class ServiceReturn(models.Model):
     inspector_ids = fields.Many2many(
         "res.users",
         string="Inspectors",
+        copy=False,
         domain=lambda self: [("groups_id", "in", self.env.ref(GROUP_INSPECTOR).id)],
         tracking=True,
     )

@@ -1,5 +1,5 @@
 # Part of customer_service_control. See LICENSE file for full copyright and licensing details.
-from datetime import date, datetime, time
+from datetime import datetime, time
 
 from dateutil.relativedelta import relativedelta
 from markupsafe import Markup
@@ -8,21 +8,13 @@ from odoo import Command, api, fields, models
 from odoo.exceptions import UserError, ValidationError
 from odoo.tools import is_html_empty
 
+from .service_mixin import half_year_bounds, half_year_label
+
 GROUP_MANAGER = "customer_service_control.group_service_manager"
 GROUP_GM = "customer_service_control.group_service_general_manager"
 GROUP_LEADER = "customer_service_control.group_service_leader"
 
 TREND_HALF_YEARS = 6
-
-
-def half_year_of(day):
-    """(first day, last day) of the half-year that holds ``day``."""
-    start = date(day.year, 1 if day.month <= 6 else 7, 1)
-    return start, start + relativedelta(months=6, days=-1)
-
-
-def half_year_label(start):
-    return f"{start.year} H{1 if start.month <= 6 else 2}"
 
 
 class ServiceReview(models.Model):
@@ -227,7 +219,7 @@ class ServiceReview(models.Model):
     @api.model
     def _cron_draft_review(self):
         """Draft the review of the half-year that just ended, once per company."""
-        start, end = half_year_of(fields.Date.context_today(self) - relativedelta(months=6))
+        start, end = half_year_bounds(fields.Date.context_today(self) - relativedelta(months=6))
         companies = self.env["res.company"].search([])  # pylint: disable=no-search-all
         existing = self.search([("period_start", "=", start), ("company_id", "in", companies.ids)]).company_id
         todo = companies - existing
@@ -246,7 +238,7 @@ class ServiceReview(models.Model):
     @api.model
     def action_open_current_half_year(self):
         """The overview screen: the current half-year's figures against the targets."""
-        start, end = half_year_of(fields.Date.context_today(self))
+        start, end = half_year_bounds(fields.Date.context_today(self))
         review = self.search([("company_id", "=", self.env.company.id), ("period_start", "=", start)], limit=1)
         # The overview is the draft review of the current half-year, refreshed on opening;
         # readers (the leadership) may open it without the right to edit reviews.
@@ -421,11 +413,11 @@ class ServiceReview(models.Model):
             ],
             order="period_end",
         )
-        by_period = {half_year_of(campaign.period_end)[0]: campaign for campaign in campaigns}
+        by_period = {half_year_bounds(campaign.period_end)[0]: campaign for campaign in campaigns}
         for i in range(TREND_HALF_YEARS):
             period = first + relativedelta(months=6 * i)
             campaign = by_period.get(period)
-            period_target = company._service_satisfaction_target(half_year_of(period)[1])
+            period_target = company._service_satisfaction_target(half_year_bounds(period)[1])
             lines.append(
                 (
                     "satisfaction_trend",

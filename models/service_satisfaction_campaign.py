@@ -1,12 +1,14 @@
 # Part of customer_service_control. See LICENSE file for full copyright and licensing details.
 from collections import defaultdict
-from datetime import date, datetime, time
+from datetime import datetime, time
 
 from dateutil.relativedelta import relativedelta
 
 from odoo import Command, api, fields, models
 from odoo.exceptions import UserError, ValidationError
 from odoo.tools import float_compare
+
+from .service_mixin import half_year_bounds, half_year_label
 
 GROUP_USER = "customer_service_control.group_service_user"
 GROUP_MANAGER = "customer_service_control.group_service_manager"
@@ -28,13 +30,6 @@ RESULT_FIELDS = (
     "target_rate",
     "target_met",
 )
-
-
-def half_year_bounds(day):
-    """First and last day of the half-year (January–June or July–December) of ``day``."""
-    if day.month <= 6:
-        return date(day.year, 1, 1), date(day.year, 6, 30)
-    return date(day.year, 7, 1), date(day.year, 12, 31)
 
 
 def percent(part, whole):
@@ -338,9 +333,7 @@ class ServiceSatisfactionCampaign(models.Model):
     @api.depends("period_end")
     def _compute_period_label(self):
         for campaign in self:
-            # Not translated: the same label in every language, to group and sort by.
-            day = campaign.period_end
-            campaign.period_label = f"{day.year} H{1 if day.month <= 6 else 2}" if day else False
+            campaign.period_label = half_year_label(campaign.period_end) if campaign.period_end else False
 
     @api.depends("period_end")
     def _compute_deadline(self):

@@ -8,7 +8,7 @@ from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.tests import freeze_time, tagged
 from odoo.tools import mute_logger
 
-from ..models.service_satisfaction_campaign import half_year_bounds
+from ..models.service_mixin import half_year_bounds
 from .common import ServiceCase
 
 SURVEY = "customer_service_control.survey_service_satisfaction"
