@@ -10,6 +10,8 @@ from . import service_complaint
 from . import service_action
 from . import service_return_type
 from . import service_return
+from . import service_return_approval
+from . import service_return_line
 from . import stock_picking
 from . import account_move
 from . import res_partner
@@ -17,3 +19,4 @@ from . import sale_order
 from . import service_visit
 from . import service_satisfaction_campaign
 from . import service_review
+from . import service_review_stat

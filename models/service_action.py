@@ -3,10 +3,8 @@ from odoo import api, fields, models
 from odoo.exceptions import UserError
 from odoo.tools import is_html_empty
 
-GROUP_USER = "customer_service_control.group_service_user"
-GROUP_MANAGER = "customer_service_control.group_service_manager"
-GROUP_INSPECTOR = "customer_service_control.group_service_inspector"
-GROUP_TECHNICAL = "customer_service_control.group_service_technical"
+from ..const import GROUP_INSPECTOR, GROUP_MANAGER, GROUP_TECHNICAL, GROUP_USER
+
 WORKERS = [GROUP_USER, GROUP_INSPECTOR, GROUP_TECHNICAL]
 VERIFIERS = [GROUP_INSPECTOR, GROUP_MANAGER]
 

@@ -3,12 +3,8 @@ from odoo import api, fields, models
 from odoo.exceptions import UserError, ValidationError
 from odoo.tools import is_html_empty
 
+from ..const import GROUP_INSPECTOR, GROUP_MANAGER, GROUP_TECHNICAL, GROUP_USER
 from .service_complaint_routing import CAUSES, HANDLINGS
-
-GROUP_USER = "customer_service_control.group_service_user"
-GROUP_MANAGER = "customer_service_control.group_service_manager"
-GROUP_INSPECTOR = "customer_service_control.group_service_inspector"
-GROUP_TECHNICAL = "customer_service_control.group_service_technical"
 
 OPEN_STATES = ("new", "responded", "in_analysis")
 

@@ -3,6 +3,8 @@ from odoo import api, fields, models
 from odoo.exceptions import UserError, ValidationError
 from odoo.tools import is_html_empty
 
+from ..const import GROUP_LEADER, GROUP_MANAGER, GROUP_USER
+
 CHANNELS = [
     ("visit", "Visit"),
     ("phone", "Phone"),
@@ -11,9 +13,6 @@ CHANNELS = [
     ("email", "E-mail"),
     ("other", "Other"),
 ]
-
-GROUP_USER = "customer_service_control.group_service_user"
-GROUP_MANAGER = "customer_service_control.group_service_manager"
 
 
 class ServiceEnquiry(models.Model):
@@ -178,7 +177,7 @@ class ServiceEnquiry(models.Model):
     def _escalate(self):
         """Report important information to the leadership, once per enquiry."""
         for enquiry in self.filtered(lambda e: not e.escalated_at):
-            leaders = self._users_with_role("customer_service_control.group_service_leader", enquiry.company_id)
+            leaders = self._users_with_role(GROUP_LEADER, enquiry.company_id)
             enquiry._write_transition({"escalated_at": fields.Datetime.now()})
             enquiry.message_post(
                 body=self.env._(

@@ -2,10 +2,12 @@
 from odoo import api, fields, models
 from odoo.exceptions import ValidationError
 
+from ..const import GROUP_GM, GROUP_LEADER, GROUP_MANAGER
+
 APPROVER_GROUPS = {
-    "general_manager": "customer_service_control.group_service_general_manager",
-    "leader": "customer_service_control.group_service_leader",
-    "manager": "customer_service_control.group_service_manager",
+    "general_manager": GROUP_GM,
+    "leader": GROUP_LEADER,
+    "manager": GROUP_MANAGER,
 }
 
 SETTLEMENTS = [

@@ -8,11 +8,8 @@ from odoo import Command, api, fields, models
 from odoo.exceptions import UserError, ValidationError
 from odoo.tools import is_html_empty
 
+from ..const import GROUP_GM, GROUP_LEADER, GROUP_MANAGER
 from .service_mixin import half_year_bounds, half_year_label
-
-GROUP_MANAGER = "customer_service_control.group_service_manager"
-GROUP_GM = "customer_service_control.group_service_general_manager"
-GROUP_LEADER = "customer_service_control.group_service_leader"
 
 TREND_HALF_YEARS = 6
 
@@ -488,29 +485,3 @@ class ServiceReview(models.Model):
             )
         parts.append("</svg>")
         return Markup("".join(parts))
-
-
-class ServiceReviewStat(models.Model):
-    """One figure of a review's breakdown: complaints by cause, returns by type or
-    settlement, satisfaction per half-year."""
-
-    _name = "service.review.stat"
-    _description = "Service Review Figure"
-    _order = "review_id, category, sequence, id"
-
-    review_id = fields.Many2one("service.review", required=True, ondelete="cascade", index=True)
-    category = fields.Selection(
-        [
-            ("complaint_cause", "Complaints by Cause"),
-            ("return_type", "Returns by Type"),
-            ("return_settlement", "Returns by Settlement"),
-            ("satisfaction_trend", "Satisfaction Trend"),
-        ],
-        required=True,
-    )
-    sequence = fields.Integer()
-    key = fields.Char()
-    label = fields.Char(required=True)
-    count = fields.Integer()
-    value = fields.Float(help="Quantity returned, or satisfaction rate (%).")
-    target = fields.Float(help="Satisfaction target (%) of that half-year.")

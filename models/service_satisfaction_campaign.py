@@ -8,10 +8,9 @@ from odoo import Command, api, fields, models
 from odoo.exceptions import UserError, ValidationError
 from odoo.tools import float_compare
 
+from ..const import GROUP_MANAGER, GROUP_USER
 from .service_mixin import half_year_bounds, half_year_label
 
-GROUP_USER = "customer_service_control.group_service_user"
-GROUP_MANAGER = "customer_service_control.group_service_manager"
 SURVEY_XMLID = "customer_service_control.survey_service_satisfaction"
 INVITE_TEMPLATE_XMLID = "survey.mail_template_user_input_invite"
 TODO_XMLID = "mail.mail_activity_data_todo"

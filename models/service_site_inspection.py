@@ -2,8 +2,7 @@
 from odoo import api, fields, models
 from odoo.exceptions import UserError, ValidationError
 
-GROUP_USER = "customer_service_control.group_service_user"
-GROUP_VP = "customer_service_control.group_service_production_vp"
+from ..const import GROUP_USER, GROUP_VP
 
 
 class ServiceSiteInspection(models.Model):

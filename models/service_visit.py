@@ -7,10 +7,8 @@ from odoo import Command, api, fields, models
 from odoo.exceptions import UserError
 from odoo.tools import is_html_empty, plaintext2html
 
-GROUP_USER = "customer_service_control.group_service_user"
-GROUP_MANAGER = "customer_service_control.group_service_manager"
-GROUP_INSPECTOR = "customer_service_control.group_service_inspector"
-GROUP_TECHNICAL = "customer_service_control.group_service_technical"
+from ..const import GROUP_INSPECTOR, GROUP_MANAGER, GROUP_TECHNICAL, GROUP_USER
+
 # The departments that rectify or answer a finding; the Sales Department is the user role.
 FINDING_ROLES = [GROUP_INSPECTOR, GROUP_TECHNICAL, GROUP_USER]
 

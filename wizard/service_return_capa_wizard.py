@@ -4,7 +4,7 @@ from markupsafe import Markup
 from odoo import Command, api, fields, models
 from odoo.exceptions import UserError
 
-GROUP_INSPECTOR = "customer_service_control.group_service_inspector"
+from ..const import GROUP_INSPECTOR
 
 
 class ServiceReturnCapaWizard(models.TransientModel):
