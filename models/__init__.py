@@ -18,5 +18,7 @@ from . import res_partner
 from . import sale_order
 from . import service_visit
 from . import service_satisfaction_campaign
-from . import service_review
+from . import service_satisfaction_question_result
+from . import survey_user_input
 from . import service_review_stat
+from . import service_review

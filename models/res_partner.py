@@ -1,11 +1,16 @@
 # Part of customer_service_control. See LICENSE file for full copyright and licensing details.
 from odoo import fields, models
 
+from .service_visit import REPORTED_STATES as REPORTED_VISIT_STATES
+
 OPEN_COMPLAINT_STATES = ["new", "responded", "in_analysis"]
 
 
 class ResPartner(models.Model):
-    """The customer registration card (用户登记卡, procedure 4.1.5)."""
+    """The customer registration card (用户登记卡, procedure 4.1.5).
+
+    Its figures count only what the reader may read (access rights and record rules):
+    a user without a service role sees zeros, never an AccessError."""
 
     _inherit = "res.partner"
 
@@ -24,27 +29,37 @@ class ResPartner(models.Model):
     service_open_complaint_count = fields.Integer("Open Complaint Count", compute="_compute_service_counts")
     service_action_count = fields.Integer("Action Count", compute="_compute_service_counts")
     service_return_count = fields.Integer("Return Form Count", compute="_compute_service_counts")
+    # Visits (4.2.4)
+    last_visit_date = fields.Date(
+        compute="_compute_service_visits", help="The last day the customer was visited (4.2.4)."
+    )
+    next_visit_date = fields.Date(compute="_compute_service_visits", help="The day of the next planned visit.")
+    service_visit_count = fields.Integer("Visit Count", compute="_compute_service_visits")
+    # Satisfaction (4.1.5)
+    last_satisfaction_score = fields.Float(
+        "Last Satisfaction Score (%)",
+        compute="_compute_last_satisfaction_score",
+        digits=(5, 2),
+        help="Score of the customer's last completed satisfaction survey (procedure 4.1.5), "
+        "in the companies you work in.",
+    )
 
+    # ------------------------------------------------------------------
+    # Computes
+    # ------------------------------------------------------------------
     def _service_counts(self, model, extra_domain=None):
-        """Records of ``model`` per commercial entity, for the partners in self."""
-        entities = self.commercial_partner_id
-        field = "commercial_partner_id" if "commercial_partner_id" in self.env[model]._fields else "partner_id"
-        domain = [(field, "in", entities.ids)] + (extra_domain or [])
-        counts = dict(self.env[model]._read_group(domain, [field], ["__count"]))
-        return {partner: counts.get(partner.commercial_partner_id, 0) for partner in self}
+        """Records of ``model`` the user may read, per commercial entity of the partners
+        in self; zeros for a user without read access to ``model``."""
+        Model = self.env[model]
+        entities = self._origin.commercial_partner_id
+        counts = {}
+        if entities and Model.has_access("read"):
+            field = "commercial_partner_id" if "commercial_partner_id" in Model._fields else "partner_id"
+            domain = [(field, "in", entities.ids)] + (extra_domain or [])
+            counts = dict(Model._read_group(domain, [field], ["__count"]))
+        return {partner: counts.get(partner._origin.commercial_partner_id, 0) for partner in self}
 
     def _compute_service_counts(self):
-        if not self.ids:
-            self.update(
-                {
-                    "service_enquiry_count": 0,
-                    "service_complaint_count": 0,
-                    "service_open_complaint_count": 0,
-                    "service_action_count": 0,
-                    "service_return_count": 0,
-                }
-            )
-            return
         enquiries = self._service_counts("service.enquiry")
         complaints = self._service_counts("service.complaint")
         open_complaints = self._service_counts("service.complaint", [("state", "in", OPEN_COMPLAINT_STATES)])
@@ -57,6 +72,55 @@ class ResPartner(models.Model):
             partner.service_action_count = actions[partner]
             partner.service_return_count = returns[partner]
 
+    def _compute_service_visits(self):
+        Visit = self.env["service.visit"]
+        entities = self._origin.commercial_partner_id
+        last, upcoming, counts = {}, {}, {}
+        if entities and Visit.has_access("read"):
+            rows = Visit._read_group(
+                [("commercial_partner_id", "in", entities.ids)],
+                ["commercial_partner_id", "state"],
+                ["done_date:max", "planned_date:min", "__count"],
+            )
+            for entity, state, done_date, planned_date, count in rows:
+                counts[entity] = counts.get(entity, 0) + count
+                if state in REPORTED_VISIT_STATES and done_date:
+                    last[entity] = max(last.get(entity, done_date), done_date)
+                elif state == "planned":
+                    upcoming[entity] = planned_date
+        for partner in self:
+            entity = partner._origin.commercial_partner_id
+            partner.last_visit_date = last.get(entity, False)
+            partner.next_visit_date = upcoming.get(entity, False)
+            partner.service_visit_count = counts.get(entity, 0)
+
+    def _compute_last_satisfaction_score(self):
+        # The answers are read as superuser (a customer's answers belong to the survey
+        # officers), but only those of campaigns in the companies the reader works in.
+        entities = self._origin.commercial_partner_id.filtered("id")
+        last_scores = {}
+        if entities and self.env["service.satisfaction.campaign"].has_access("read"):
+            answers = (
+                self.env["survey.user_input"]
+                .sudo()
+                .search(
+                    [
+                        ("campaign_id.company_id", "in", self.env.companies.ids),
+                        ("state", "=", "done"),
+                        ("test_entry", "=", False),
+                        ("partner_id", "child_of", entities.ids),
+                    ],
+                    order="end_datetime desc, id desc",
+                )
+            )
+            for answer in answers:
+                last_scores.setdefault(answer.partner_id.commercial_partner_id.id, answer.scoring_percentage)
+        for partner in self:
+            partner.last_satisfaction_score = last_scores.get(partner._origin.commercial_partner_id.id, 0.0)
+
+    # ------------------------------------------------------------------
+    # Smart buttons
+    # ------------------------------------------------------------------
     def _service_action_for(self, xmlid):
         self.ensure_one()
         action = self.env["ir.actions.act_window"]._for_xml_id(xmlid)
@@ -75,3 +139,6 @@ class ResPartner(models.Model):
 
     def action_view_service_actions(self):
         return self._service_action_for("customer_service_control.action_service_action")
+
+    def action_view_service_visits(self):
+        return self._service_action_for("customer_service_control.action_service_visit")

@@ -4,7 +4,7 @@ import textwrap
 from dateutil.relativedelta import relativedelta
 
 from odoo import Command, api, fields, models
-from odoo.exceptions import UserError
+from odoo.exceptions import AccessError, UserError
 from odoo.tools import is_html_empty, plaintext2html
 
 from ..const import GROUP_INSPECTOR, GROUP_MANAGER, GROUP_TECHNICAL, GROUP_USER
@@ -98,10 +98,30 @@ class ServiceVisit(models.Model):
     fed_back_at = fields.Datetime(readonly=True, copy=False)
     fed_back_by_id = fields.Many2one("res.users", readonly=True, copy=False)
     closed_at = fields.Datetime(readonly=True, copy=False)
+    # What the buttons offer to the current user
+    can_done = fields.Boolean(compute="_compute_can")
+    can_feed_back = fields.Boolean(compute="_compute_can")
+    can_close = fields.Boolean(compute="_compute_can")
+    can_cancel = fields.Boolean(compute="_compute_can")
 
     # ------------------------------------------------------------------
     # Computes and onchanges
     # ------------------------------------------------------------------
+    @api.depends("state", "finding_ids.state")
+    @api.depends_context("uid")
+    def _compute_can(self):
+        is_user = self.env.user.has_group(GROUP_USER)
+        is_manager = self.env.user.has_group(GROUP_MANAGER)
+        for visit in self:
+            visit.can_done = is_user and visit.state == "planned"
+            visit.can_feed_back = is_user and visit.state == "done"
+            visit.can_close = (
+                is_manager
+                and visit.state == "fed_back"
+                and not visit.finding_ids.filtered(lambda finding: finding.state == "open")
+            )
+            visit.can_cancel = is_user and visit.state in ("planned", "done")
+
     @api.depends("finding_ids.state", "finding_ids.complaint_id")
     def _compute_finding_counts(self):
         for visit in self:
@@ -313,6 +333,8 @@ class ServiceVisitFinding(models.Model):
     _transition_fields = ("state", "handled_by_id", "handled_date", "complaint_id", "action_id", "activity_id")
     # Once fed back, the departments only write their rectification or answer.
     _editable_after_feedback = ("rectification", "sequence")
+    # Written only by the finding's department (members, manager) or the Sales Manager.
+    _department_fields = ("rectification",)
 
     visit_id = fields.Many2one("service.visit", "Customer Visit", required=True, ondelete="cascade", index=True)
     company_id = fields.Many2one(related="visit_id.company_id", store=True, index=True)
@@ -343,6 +365,32 @@ class ServiceVisitFinding(models.Model):
     activity_id = fields.Many2one(
         "mail.activity", "Department Activity", readonly=True, copy=False, ondelete="set null"
     )
+    # What the buttons and the form offer to the current user
+    can_edit = fields.Boolean(compute="_compute_can", help="What the customer said can still be recorded.")
+    can_handle = fields.Boolean(
+        compute="_compute_can", help="The user may record the rectification or answer, and close the finding."
+    )
+    can_create_complaint = fields.Boolean(compute="_compute_can")
+    can_create_action = fields.Boolean(compute="_compute_can")
+
+    # ------------------------------------------------------------------
+    # Computes
+    # ------------------------------------------------------------------
+    @api.depends("state", "visit_id.state", "department_id", "complaint_id", "action_id")
+    @api.depends_context("uid")
+    def _compute_can(self):
+        user = self.env.user
+        is_user = user.has_group(GROUP_USER)
+        is_finding_role = any(user.has_group(group) for group in FINDING_ROLES)
+        handlers = self._handler_findings()
+        for finding in self:
+            visit_state = finding.visit_id.state
+            finding.can_edit = is_user and visit_state in ("planned", "done")
+            finding.can_handle = finding in handlers and finding.state == "open" and visit_state == "fed_back"
+            finding.can_create_complaint = is_user and not finding.complaint_id and visit_state in ("done", "fed_back")
+            finding.can_create_action = (
+                is_finding_role and not finding.action_id and visit_state in ("done", "fed_back")
+            )
 
     @api.depends("visit_id.name", "topic")
     def _compute_display_name(self):
@@ -357,10 +405,16 @@ class ServiceVisitFinding(models.Model):
     def create(self, vals_list):
         findings = super().create(vals_list)
         findings._check_visit_open_for_findings()
+        # What was stored counts (context defaults included), not only the values sent.
+        findings.filtered(lambda f: f.rectification)._check_department_handler(
+            self.env._("Recording the rectification or answer of a finding")
+        )
         return findings
 
     def write(self, vals):
         self._check_transition_fields(set(vals).intersection(self._transition_fields))
+        if set(vals).intersection(self._department_fields):
+            self._check_department_handler(self.env._("Recording the rectification or answer of a finding"))
         if not self._in_transition():
             if set(vals) - set(self._editable_after_feedback):
                 self._check_visit_open_for_findings()
@@ -452,8 +506,39 @@ class ServiceVisitFinding(models.Model):
     # ------------------------------------------------------------------
     # Helpers
     # ------------------------------------------------------------------
+    def _handler_findings(self):
+        """The findings of self the current user may rectify or answer: the Sales Manager
+        all of them, others those of the department they belong to or manage."""
+        if self.env.su or self.env.user.has_group(GROUP_MANAGER):
+            return self
+        # Departments and employees are HR data: read them whatever the HR rights.
+        departments = self.department_id.sudo()
+        employees = self.env.user.sudo().employee_ids
+        mine = departments.filtered(
+            lambda department: department.manager_id & employees or department.member_ids & employees
+        )
+        return self.filtered(lambda finding: finding.department_id and finding.department_id.sudo() in mine)
+
+    def _check_department_handler(self, action):
+        """Raise AccessError unless the user belongs to (or manages) the department of
+        every finding of self, or is the Sales Manager."""
+        others = self - self._handler_findings()
+        if others:
+            finding = others[0]
+            raise AccessError(
+                self.env._(
+                    "%(action)s is for the responsible department of %(finding)s (%(department)s: its members "
+                    "and manager) or the “%(manager)s”.",
+                    action=action,
+                    finding=finding.display_name,
+                    department=finding.department_id.sudo().name or self.env._("no department yet"),
+                    manager=self.env.ref(GROUP_MANAGER).sudo().name,
+                )
+            )
+
     def _handle(self, state, action):
-        self.visit_id._check_transition(("fed_back",), FINDING_ROLES, action)
+        self.visit_id._check_transition(("fed_back",), FINDING_ROLES + [GROUP_MANAGER], action)
+        self._check_department_handler(action)
         handled = self.filtered(lambda f: f.state != "open")
         if handled:
             raise UserError(
@@ -476,7 +561,8 @@ class ServiceVisitFinding(models.Model):
         )
         for finding in self:
             if finding.activity_id:
-                finding.activity_id.action_feedback(feedback=finding.rectification)
+                # The activity is the department manager's; a member closing it was checked above.
+                finding.activity_id.sudo().action_feedback(feedback=finding.rectification)
         for visit in self.visit_id:
             if not visit.open_finding_count:
                 visit.message_post(
@@ -566,38 +652,3 @@ class ServiceAction(models.Model):
             source = action.source_ref
             action.visit_id = source if source and source._name == "service.visit" else False
         return res
-
-
-class ResPartner(models.Model):
-    _inherit = "res.partner"
-
-    last_visit_date = fields.Date(
-        compute="_compute_service_visits", help="The last day the customer was visited (4.2.4)."
-    )
-    next_visit_date = fields.Date(compute="_compute_service_visits", help="The day of the next planned visit.")
-    service_visit_count = fields.Integer("Visit Count", compute="_compute_service_visits")
-
-    def _compute_service_visits(self):
-        Visit = self.env["service.visit"]
-        entities = self._origin.commercial_partner_id
-        last, upcoming, counts = {}, {}, {}
-        if entities and Visit.has_access("read"):
-            rows = Visit._read_group(
-                [("commercial_partner_id", "in", entities.ids)],
-                ["commercial_partner_id", "state"],
-                ["done_date:max", "planned_date:min", "__count"],
-            )
-            for entity, state, done_date, planned_date, count in rows:
-                counts[entity] = counts.get(entity, 0) + count
-                if state in REPORTED_STATES and done_date:
-                    last[entity] = max(last.get(entity, done_date), done_date)
-                elif state == "planned":
-                    upcoming[entity] = planned_date
-        for partner in self:
-            entity = partner._origin.commercial_partner_id
-            partner.last_visit_date = last.get(entity, False)
-            partner.next_visit_date = upcoming.get(entity, False)
-            partner.service_visit_count = counts.get(entity, 0)
-
-    def action_view_service_visits(self):
-        return self._service_action_for("customer_service_control.action_service_visit")

@@ -219,8 +219,7 @@ class TestServiceReview(ServiceCase):
         review.with_user(self.gm).action_send_back("Add the competitors")
         self.assertEqual(review.state, "draft")
         review.action_submit()
-        self.rpc(self.gm, "service.review", "action_approve", review.ids)
-        self.assertEqual(review.approved_by_id, self.gm)
+        # The distribution list is set before approval: an approved review changes no more.
         manager = self.env["hr.employee"].create(
             {"name": "Production manager", "user_id": self.prod_manager.id, "company_id": self.review_company.id}
         )
@@ -228,6 +227,8 @@ class TestServiceReview(ServiceCase):
             {"name": "Production", "company_id": self.review_company.id, "manager_id": manager.id}
         )
         review.department_ids = production
+        self.rpc(self.gm, "service.review", "action_approve", review.ids)
+        self.assertEqual(review.approved_by_id, self.gm)
         review.action_distribute()
         self.assertEqual(review.state, "distributed")
         self.assertTrue(review.is_management_review_input)
@@ -260,8 +261,9 @@ class TestServiceReview(ServiceCase):
     def test_overview_opens_the_current_half_year(self):
         with freeze_time("2026-11-27 10:00:00"):
             action = self.env["service.review"].with_user(self.leader).action_open_current_half_year()
-        review = self.env["service.review"].browse(action["res_id"])
-        self.assertEqual(review.period_start, date(2026, 7, 1))
+        overview = self.env[action["res_model"]].browse(action["res_id"])
+        self.assertEqual(action["res_model"], "service.review.overview")
+        self.assertEqual(overview.period_start, date(2026, 7, 1))
 
 
 # Budget of one review's statistics: 15 queries measured on Odoo 18.0, at both sizes.

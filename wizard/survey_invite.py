@@ -1,0 +1,24 @@
+# Part of customer_service_control. See LICENSE file for full copyright and licensing details.
+from odoo import fields, models
+
+
+class SurveyInvite(models.TransientModel):
+    """Survey's invitation wizard, taught to create and resend a campaign's own answers
+    (only two hooks; the wizard itself stays survey's)."""
+
+    _inherit = "survey.invite"
+
+    service_campaign_id = fields.Many2one("service.satisfaction.campaign", "Satisfaction Campaign", readonly=True)
+
+    def _get_answers_values(self):
+        values = super()._get_answers_values()
+        if self.service_campaign_id:
+            values["campaign_id"] = self.service_campaign_id.id
+        return values
+
+    def _get_done_partners_emails(self, existing_answers):
+        # Within a campaign only its own answers exist: the answers of earlier
+        # campaigns on the same questionnaire are neither resent nor reused.
+        if self.service_campaign_id:
+            existing_answers = existing_answers.filtered(lambda answer: answer.campaign_id == self.service_campaign_id)
+        return super()._get_done_partners_emails(existing_answers)
