@@ -181,10 +181,27 @@ class ServiceSatisfactionCampaign(models.Model):
         "taken when the survey starts and again when it closes.",
     )
     target_met = fields.Boolean(compute="_compute_target_met", store=True, index=True, aggregator="bool_and")
+    # What the buttons and the form offer to the current user
+    can_edit = fields.Boolean(compute="_compute_can", help="The set-up of the survey can be edited.")
+    can_start = fields.Boolean(compute="_compute_can")
+    can_remind = fields.Boolean(compute="_compute_can")
+    can_close = fields.Boolean(compute="_compute_can")
 
     # ------------------------------------------------------------------
     # Computes
     # ------------------------------------------------------------------
+    @api.depends("state", "invited_count", "completed_count")
+    @api.depends_context("uid")
+    def _compute_can(self):
+        is_manager = self.env.user.has_group(GROUP_MANAGER)
+        is_user = self.env.user.has_group(GROUP_USER)
+        for campaign in self:
+            campaign.can_edit = campaign.can_start = is_manager and campaign.state == "draft"
+            campaign.can_remind = (
+                is_user and campaign.state == "running" and campaign.completed_count < campaign.invited_count
+            )
+            campaign.can_close = is_manager and campaign.state == "running"
+
     @api.depends("period_start")
     def _compute_period_end(self):
         for campaign in self:

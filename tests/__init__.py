@@ -15,6 +15,7 @@ from . import test_review
 from . import test_review_frozen
 from . import test_routing
 from . import test_satisfaction
+from . import test_satisfaction_buttons
 from . import test_site_inspection
 from . import test_sla_watch
 from . import test_visit
