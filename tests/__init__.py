@@ -12,6 +12,7 @@ from . import test_return_entry
 from . import test_return_flows
 from . import test_return_performance
 from . import test_review
+from . import test_review_concurrency
 from . import test_review_frozen
 from . import test_routing
 from . import test_satisfaction
