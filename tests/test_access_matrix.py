@@ -17,10 +17,9 @@ class _Rollback(Exception):
     """Raised inside a savepoint to undo a call that succeeded."""
 
 
-@tagged("post_install", "-at_install")
-class TestAccessMatrix(ReturnCase):
-    """Every model × every role × read/write/create/unlink, and every action_* × role,
-    compared with the one table of tests/access_matrix.py."""
+class AccessFixtures(ReturnCase):
+    """Users of every role (+ portal, + internal without role, + another company's
+    manager) and two records A and B of every model."""
 
     @classmethod
     def setUpClass(cls):
@@ -156,6 +155,12 @@ class TestAccessMatrix(ReturnCase):
             "service.review": {"A": review},
             "service.review.stat": {"A": stat},
         }
+
+
+@tagged("post_install", "-at_install")
+class TestAccessMatrix(AccessFixtures):
+    """Every model × every role × read/write/create/unlink, and every action_* × role,
+    compared with the one table of tests/access_matrix.py."""
 
     # ------------------------------------------------------------------
     # Helpers
@@ -302,3 +307,82 @@ class TestAccessMatrix(ReturnCase):
             return None
         finally:
             self.env.invalidate_all(flush=False)
+
+
+@tagged("post_install", "-at_install")
+class TestWhoSeesWhat(AccessFixtures):
+    """The record rules as a user meets them through RPC: search, counts, groupings,
+    name search, create and write of someone else's record."""
+
+    def test_salesperson_finds_nothing_of_another_salespersons_customer(self):
+        mine, other = self.fixtures["service.complaint"].values()
+        rpc = self.rpc
+        self.assertEqual(rpc(self.sales, "service.complaint", "search", [("id", "in", (mine | other).ids)]), mine.ids)
+        self.assertEqual(
+            rpc(self.sales, "service.complaint", "search_count", [("partner_id", "=", self.customer_b.id)]), 0
+        )
+        self.assertFalse(rpc(self.sales, "service.complaint", "name_search", other.name))
+        groups = rpc(self.sales, "service.return.line", "read_group", [], ["quantity:sum"], ["return_id"])
+        self.assertEqual([group["return_id"][0] for group in groups], self.fixtures["service.return"]["A"].ids)
+        with self.refused(AccessError, "Customer Complaint"), mute_logger(*QUIET):
+            rpc(self.sales, "service.complaint", "read", other.ids, ["description"])
+
+    def test_salesperson_cannot_take_over_another_salespersons_complaint(self):
+        other = self.fixtures["service.complaint"]["B"]
+        with self.refused(AccessError, "Customer Complaint"), mute_logger(*QUIET):
+            self.rpc(self.sales, "service.complaint", "write", other.ids, {"user_id": self.sales.id})
+        self.assertEqual(other.user_id, self.sales2)
+
+    def test_salesperson_cannot_file_a_record_he_would_not_see(self):
+        count = self.env["service.complaint"].search_count([])
+        with self.refused(AccessError, "Customer Complaint"), mute_logger(*QUIET):
+            self.rpc(
+                self.sales,
+                "service.complaint",
+                "create",
+                {"partner_id": self.customer_b.id, "user_id": self.sales2.id, "description": "<p>Rust</p>"},
+            )
+        self.assertEqual(self.env["service.complaint"].search_count([]), count)
+        # Received by him for that customer, he handles it and sees it.
+        created = self.rpc(
+            self.sales, "service.complaint", "create", {"partner_id": self.customer_b.id, "description": "<p>Rust</p>"}
+        )
+        self.assertEqual(self.env["service.complaint"].browse(created).user_id, self.sales)
+
+    def test_one_more_role_never_shows_fewer_records(self):
+        complaints = self.fixtures["service.complaint"]
+        both = complaints["A"] | complaints["B"]
+        self.leader.groups_id = [Command.link(self.env.ref("customer_service_control.group_service_user").id)]
+        self.inspector.groups_id = [Command.link(self.env.ref("customer_service_control.group_service_user").id)]
+        self.assertEqual(both.with_user(self.leader)._filtered_access("read"), both)
+        # Leadership reads all, writes as a salesperson: his own customers only (none here).
+        self.assertFalse(both.with_user(self.leader)._filtered_access("write"))
+        # Routed to his department (A) or of his customers (none): A only, as before.
+        self.assertEqual(both.with_user(self.inspector)._filtered_access("read"), complaints["A"])
+        self.assertEqual(
+            self.fixtures["service.enquiry"]["B"].with_user(self.inspector)._filtered_access("read"),
+            self.fixtures["service.enquiry"]["B"],
+        )
+
+    def test_department_member_sees_what_is_routed_to_the_department_while_member(self):
+        other = self.fixtures["service.complaint"]["B"]
+        engineer = new_test_user(
+            self.env,
+            login="t_engineer",
+            groups="base.group_user,customer_service_control.group_service_technical",
+            company_id=self.company.id,
+        )
+        employee = self.env["hr.employee"].create(
+            {"name": "Engineer", "user_id": engineer.id, "department_id": self.dep_technical.id}
+        )
+        self.assertEqual(self.rpc(engineer, "service.complaint", "search", [("id", "=", other.id)]), other.ids)
+        employee.department_id = self.dep_production
+        self.assertFalse(self.rpc(engineer, "service.complaint", "search", [("id", "=", other.id)]))
+
+    def test_form_children_follow_their_form(self):
+        ret_a, ret_b = self.fixtures["service.return"].values()
+        for model, field in (("service.return.line", "line_ids"), ("service.return.approval", "approval_ids")):
+            found = self.rpc(self.inspector, model, "search", [("return_id", "in", (ret_a | ret_b).ids)])
+            self.assertEqual(found, ret_a[field].ids, model)
+            found = self.rpc(self.technical, model, "search", [("return_id", "in", (ret_a | ret_b).ids)])
+            self.assertEqual(found, ret_b[field].ids, model)
