@@ -1,4 +1,5 @@
 from . import test_access
+from . import test_access_matrix
 from . import test_action
 from . import test_company_setup
 from . import test_complaint

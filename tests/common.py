@@ -33,7 +33,7 @@ class ServiceCase(TransactionCase):
         cls.company.service_manager_user_id = cls.manager
 
         cls.customer = cls.env["res.partner"].create(
-            {"name": "Test Motor Works", "is_company": True, "is_key_customer": True}
+            {"name": "Test Motor Works", "is_company": True, "is_key_customer": True, "user_id": cls.sales.id}
         )
         cls.contact = cls.env["res.partner"].create({"name": "Zhang San", "parent_id": cls.customer.id})
 

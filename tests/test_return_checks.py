@@ -79,9 +79,11 @@ class TestReturnChecks(ReturnCase):
         self.assertEqual(ret.line_ids.inspector_id, self.inspector)
         self.rpc(self.inspector, "service.return", "action_request_approval", ret.ids)
         # Partial exchange: leadership first, then the General Manager.
-        for user in (self.sales, self.manager, self.inspector, self.prod_manager, self.technical):
+        for user in (self.sales, self.manager, self.inspector, self.prod_manager):
             with self.refused(AccessError, "Company Leadership"):
                 self.rpc(user, "service.return", "action_approve", ret.ids)
+        with self.refused(AccessError, "Returned Product Handling Form"):  # not routed to Technical: not seen
+            self.rpc(self.technical, "service.return", "action_approve", ret.ids)
         self.rpc(self.leader, "service.return", "action_approve", ret.ids)
         for user in (self.leader, self.vp, self.manager):
             with self.refused(AccessError, "General Manager"):
