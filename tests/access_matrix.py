@@ -69,13 +69,19 @@ MATRIX = {
     "service.visit.finding": dict(_MANAGED, sales=OWN_LINES, inspector="* A - -", technical="* B - -"),
     "service.satisfaction.campaign": _MANAGED,
     "service.satisfaction.question.result": _MANAGED,
-    "service.review": _MANAGED,
-    "service.review.stat": _MANAGED,
+    # The fixture review is a draft: only the Sales Managers read it; the other roles read
+    # reviews once distributed (or submitted to them as named recipients). Its figures
+    # are written by the computation only, never by a client.
+    "service.review": {"manager": ALL, "gm": ALL},
+    "service.review.stat": {"manager": READ, "gm": READ},
     # Wizards (ACL level).
     "service.refuse.wizard": dict.fromkeys(
         ("sales", "manager", "inspector", "prod_manager", "technical", "leader", "vp", "gm", "foreign"), "* * * -"
     ),
     "service.return.capa.wizard": dict.fromkeys(("inspector", "prod_manager"), "* * * -"),
+    # The overview of the current half-year: a scratch record of the manager or leader.
+    "service.review.overview": dict.fromkeys(("manager", "leader", "vp", "gm", "foreign"), ALL),
+    "service.review.overview.line": dict.fromkeys(("manager", "leader", "vp", "gm", "foreign"), ALL),
 }
 
 # Holders of each role of security.xml, implied roles included.
