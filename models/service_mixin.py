@@ -304,7 +304,7 @@ class ServiceSlaMixin(models.AbstractModel):
     # Manager only (models add their reply or response time).
     _sla_evidence_fields = ("received_at", "deadline")
 
-    received_at = fields.Datetime(required=True, default=fields.Datetime.now, tracking=True, index=True)
+    received_at = fields.Datetime(required=True, default=fields.Datetime.now, tracking=True, index=True, copy=False)
     deadline = fields.Datetime(
         "Response Deadline",
         compute="_compute_deadline",
@@ -312,6 +312,7 @@ class ServiceSlaMixin(models.AbstractModel):
         readonly=False,
         index=True,
         tracking=True,
+        copy=False,
         help="Received at plus the company's response period (calendar time, "
         "or working time when the company counts on its working calendar).",
     )

@@ -148,3 +148,9 @@ class TestDeadlineEvidence(ServiceCase):
             arch = self.env[model].with_user(self.sales).get_view(view_type="form")["arch"]
             for name in self.env[model]._sla_evidence_fields:
                 self.assertIn(f'name="{name}" readonly="not can_correct_evidence"', arch.replace("\n", " "))
+
+    def test_handler_copy_of_an_old_record_is_received_now(self):
+        complaint = self.rpc_create(self.manager, "service.complaint", self.complaint_vals(received_at=self.days_ago))
+        copy = complaint.with_user(self.sales).copy()
+        self.assertGreaterEqual(copy.received_at, self.now - timedelta(minutes=1))
+        self.assertGreater(copy.deadline, self.now)
