@@ -1,12 +1,24 @@
 # Part of customer_service_control. See LICENSE file for full copyright and licensing details.
+import logging
+
 from odoo import api, fields, models
-from odoo.exceptions import UserError
+from odoo.exceptions import AccessError, UserError
 from odoo.tools import is_html_empty
 
 from ..const import GROUP_INSPECTOR, GROUP_MANAGER, GROUP_TECHNICAL, GROUP_USER
 
 WORKERS = [GROUP_USER, GROUP_INSPECTOR, GROUP_TECHNICAL]
 VERIFIERS = [GROUP_INSPECTOR, GROUP_MANAGER]
+# Button name: (states it accepts, roles it needs); the action and its can_* flag use both.
+TRANSITIONS = {
+    "open": (("draft",), WORKERS + [GROUP_MANAGER]),
+    "done": (("open",), WORKERS + [GROUP_MANAGER]),
+    "verify": (("done",), VERIFIERS),
+    "reopen": (("ineffective",), WORKERS + [GROUP_MANAGER]),
+    "cancel": (("draft", "open"), [GROUP_MANAGER, GROUP_INSPECTOR]),
+}
+
+_logger = logging.getLogger(__name__)
 
 
 class ServiceAction(models.Model):
@@ -22,6 +34,7 @@ class ServiceAction(models.Model):
     _draft_states = ("draft",)
     _transition_fields = ("state", "is_late", "opened_at", "done_at", "verified_by_id", "verified_at")
     _refusal_methods = ("action_verify_ineffective",)
+    _lock_on_transition = True
 
     title = fields.Char(required=True, tracking=True)
     state = fields.Selection(
@@ -80,6 +93,12 @@ class ServiceAction(models.Model):
     verified_by_id = fields.Many2one("res.users", readonly=True, copy=False)
     verified_at = fields.Datetime(readonly=True, copy=False)
     verification_note = fields.Text(copy=False, tracking=True)
+    # What the user may do (the view shows a button only when its method would accept)
+    can_open = fields.Boolean(compute="_compute_can_flags")
+    can_done = fields.Boolean(compute="_compute_can_flags")
+    can_verify = fields.Boolean(compute="_compute_can_flags", help="Done, and verified by someone else than its owner.")
+    can_reopen = fields.Boolean(compute="_compute_can_flags")
+    can_cancel = fields.Boolean(compute="_compute_can_flags")
 
     @api.model
     def _selection_source_ref(self):
@@ -95,11 +114,28 @@ class ServiceAction(models.Model):
                 source.partner_id.commercial_partner_id if source and "partner_id" in source._fields else False
             )
 
+    @api.depends("state", "user_id")
+    @api.depends_context("uid")
+    def _compute_can_flags(self):
+        self._compute_can_transitions(TRANSITIONS)
+        for action in self.filtered("can_verify"):
+            action.can_verify = not action._verified_by_owner()
+
+    # ------------------------------------------------------------------
+    # CRUD
+    # ------------------------------------------------------------------
+    def write(self, vals):
+        if "verification_note" in vals and not self._in_transition(["verification_note"]):
+            # the note is the verifier's: same check as the Effective / Not Effective buttons
+            self._check_transition(*TRANSITIONS["verify"], self.env._("Writing the verification note"))
+            self._check_independent_verification()
+        return super().write(vals)
+
     # ------------------------------------------------------------------
     # Actions
     # ------------------------------------------------------------------
     def action_open(self):
-        self._check_transition(("draft",), WORKERS + [GROUP_MANAGER], self.env._("Opening the action"))
+        self._check_transition(*TRANSITIONS["open"], self.env._("Opening the action"))
         for action in self:
             if not action.user_id or not action.due_date or is_html_empty(action.description):
                 raise UserError(
@@ -116,7 +152,7 @@ class ServiceAction(models.Model):
         return True
 
     def action_done(self):
-        self._check_transition(("open",), WORKERS + [GROUP_MANAGER], self.env._("Completing the action"))
+        self._check_transition(*TRANSITIONS["done"], self.env._("Completing the action"))
         if self.filtered(lambda a: is_html_empty(a.completion_note)):
             raise UserError(self.env._("Describe what was done before completing the action."))
         self._write_transition({"state": "done", "done_at": fields.Datetime.now(), "is_late": False})
@@ -130,7 +166,8 @@ class ServiceAction(models.Model):
         return self._verify("ineffective", note)
 
     def _verify(self, result, note):
-        self._check_transition(("done",), VERIFIERS, self.env._("Verifying the effectiveness of an action"))
+        self._check_transition(*TRANSITIONS["verify"], self.env._("Verifying the effectiveness of an action"))
+        self._check_independent_verification()
         note = (note or "").strip() or (self.verification_note or "").strip()
         if result == "ineffective" and not note:
             raise UserError(self.env._("Say why the action was not effective."))
@@ -145,16 +182,33 @@ class ServiceAction(models.Model):
         return True
 
     def action_open_ineffective_wizard(self):
-        self._check_transition(("done",), VERIFIERS, self.env._("Verifying the effectiveness of an action"))
+        self._check_transition(*TRANSITIONS["verify"], self.env._("Verifying the effectiveness of an action"))
+        self._check_independent_verification()
         return self.env["service.refuse.wizard"]._open_for(self, "action_verify_ineffective")
 
+    def _verified_by_owner(self):
+        self.ensure_one()
+        return not self.env.su and self.user_id == self.env.user
+
+    def _check_independent_verification(self):
+        """The effectiveness of an action is verified by someone else than its owner."""
+        own = self.filtered(lambda action: action._verified_by_owner())
+        if own:
+            raise AccessError(
+                self.env._(
+                    "%(action)s is yours: its effectiveness is verified independently, by another member of the "
+                    "Inspection Group or another Sales Manager.",
+                    action=own[0].name,
+                )
+            )
+
     def action_reopen(self):
-        self._check_transition(("ineffective",), WORKERS + [GROUP_MANAGER], self.env._("Reopening the action"))
+        self._check_transition(*TRANSITIONS["reopen"], self.env._("Reopening the action"))
         self._write_transition({"state": "open", "done_at": False, "is_late": False})
         return True
 
     def action_cancel(self):
-        self._check_transition(("draft", "open"), [GROUP_MANAGER, GROUP_INSPECTOR], self.env._("Cancelling the action"))
+        self._check_transition(*TRANSITIONS["cancel"], self.env._("Cancelling the action"))
         self._write_transition({"state": "cancelled"})
         self.activity_unlink(["customer_service_control.mail_act_service_action"])
         return True
@@ -164,7 +218,8 @@ class ServiceAction(models.Model):
     # ------------------------------------------------------------------
     @api.model
     def _cron_remind_late(self):
-        """Flag open actions past their due date and remind the owner once."""
+        """Flag open actions past their due date and remind, once, the owner (or
+        whoever answers for an action without owner, see ``_reminder_user``)."""
         late = self.search(
             [
                 ("state", "=", "open"),
@@ -173,10 +228,25 @@ class ServiceAction(models.Model):
             ]
         )
         late._write_transition({"is_late": True})
-        for user, actions in late.grouped("user_id").items():
+        for user, actions in late.grouped(lambda action: action._reminder_user()).items():
+            if not user:
+                _logger.warning(
+                    "Late corrective actions %s have no owner, department manager or service manager to remind.",
+                    ", ".join(actions.mapped("name")),
+                )
+                continue
             actions.activity_schedule(
                 "customer_service_control.mail_act_service_overdue",
-                user_id=user.id or self.env.user.id,
+                user_id=user.id,
                 summary=self.env._("Corrective action overdue"),
             )
         return late
+
+    def _reminder_user(self):
+        """Who is reminded of a late action: its owner, else the manager of its
+        department, else the company's service manager (never the bot)."""
+        self.ensure_one()
+        for user in (self.user_id, self.department_id.manager_id.user_id, self.company_id.service_manager_user_id):
+            if user and user.active and not user._is_superuser():
+                return user
+        return self.env["res.users"]

@@ -7,6 +7,17 @@ from ..const import GROUP_INSPECTOR, GROUP_MANAGER, GROUP_TECHNICAL, GROUP_USER
 from .service_complaint_routing import CAUSES, HANDLINGS
 
 OPEN_STATES = ("new", "responded", "in_analysis")
+WORKERS = [GROUP_USER, GROUP_INSPECTOR, GROUP_TECHNICAL]
+# Button name: (states it accepts, roles it needs); the action and its can_* flag use both.
+TRANSITIONS = {
+    "respond": (("new",), [GROUP_USER]),
+    "start_analysis": (("responded",), [GROUP_USER]),
+    "resolve": (("in_analysis",), WORKERS),
+    "close": (("resolved",), [GROUP_USER]),
+    "cancel": (OPEN_STATES + ("resolved",), [GROUP_MANAGER]),
+    "create_action": (("responded", "in_analysis", "resolved"), WORKERS),
+    "create_return": (("responded", "in_analysis", "resolved"), [GROUP_USER]),
+}
 
 
 class ServiceComplaint(models.Model):
@@ -25,8 +36,19 @@ class ServiceComplaint(models.Model):
     _check_company_auto = True
     _sequence_code = "service.complaint"
     _draft_states = ("new",)
-    _transition_fields = ("state", "is_overdue", "routing_id", "handling", "resolved_at", "closed_at")
+    _transition_fields = (
+        "state",
+        "is_overdue",
+        "routing_id",
+        "handling",
+        "responded_by_id",
+        "resolved_at",
+        "closed_at",
+        "assistance_activity_id",
+    )
     _sla_pending_states = ("new",)
+    _sla_evidence_fields = ("received_at", "deadline", "responded_at")
+    _lock_on_transition = True
 
     state = fields.Selection(
         [
@@ -79,9 +101,13 @@ class ServiceComplaint(models.Model):
         copy=False,
     )
     responded_at = fields.Datetime(tracking=True, copy=False)
-    responded_by_id = fields.Many2one("res.users", copy=False)
+    responded_by_id = fields.Many2one("res.users", readonly=True, copy=False)
     response_note = fields.Html("Findings of the First Response", copy=False)
-    responded_in_time = fields.Boolean(compute="_compute_responded_in_time", store=True)
+    responded_in_time = fields.Boolean(
+        compute="_compute_responded_in_time",
+        store=True,
+        help="First response within the company's period counted from reception.",
+    )
     # Analysis and routing (4.2.2.2–4.2.2.4)
     cause = fields.Selection(CAUSES, tracking=True, copy=False)
     routing_id = fields.Many2one("service.complaint.routing", readonly=True, copy=False)
@@ -95,7 +121,8 @@ class ServiceComplaint(models.Model):
     analysis = fields.Html(copy=False)
     # Technical assistance on a misuse (4.2.2.3)
     assistance_requested = fields.Boolean("Technical Assistance Requested", copy=False)
-    technician_id = fields.Many2one("res.users", copy=False, domain="[('share', '=', False)]")
+    technician_id = fields.Many2one("res.users", copy=False, tracking=True, domain="[('share', '=', False)]")
+    assistance_activity_id = fields.Many2one("mail.activity", readonly=True, copy=False, ondelete="set null")
     assistance_date = fields.Date(copy=False)
     assistance_outcome = fields.Html(copy=False)
     # Resolution and closing
@@ -114,6 +141,15 @@ class ServiceComplaint(models.Model):
     return_count = fields.Integer(compute="_compute_return_count")
     action_ids = fields.One2many("service.action", "complaint_id", "Corrective Actions")
     action_count = fields.Integer(compute="_compute_action_count")
+    # What the user may do (the view shows a button only when its method would accept)
+    can_respond = fields.Boolean(compute="_compute_can_flags")
+    can_start_analysis = fields.Boolean(compute="_compute_can_flags")
+    can_resolve = fields.Boolean(compute="_compute_can_flags")
+    can_close = fields.Boolean(compute="_compute_can_flags")
+    can_cancel = fields.Boolean(compute="_compute_can_flags")
+    can_create_action = fields.Boolean(compute="_compute_can_flags")
+    can_create_return = fields.Boolean(compute="_compute_can_flags")
+    can_correct_evidence = fields.Boolean(compute="_compute_can_flags")
 
     # ------------------------------------------------------------------
     # Computes and constraints
@@ -121,12 +157,16 @@ class ServiceComplaint(models.Model):
     def _sla_period_hours(self):
         return (self.company_id or self.env.company).service_complaint_response_hours
 
-    @api.depends("responded_at", "deadline")
+    @api.depends("responded_at", "received_at", "company_id")
     def _compute_responded_in_time(self):
         for complaint in self:
-            complaint.responded_in_time = bool(
-                complaint.responded_at and complaint.deadline and complaint.responded_at <= complaint.deadline
-            )
+            complaint.responded_in_time = complaint._sla_answered_in_time(complaint.responded_at)
+
+    @api.depends("state")
+    @api.depends_context("uid")
+    def _compute_can_flags(self):
+        self._compute_can_transitions(TRANSITIONS)
+        self.can_correct_evidence = self._sla_may_correct_evidence()
 
     @api.depends("received_at", "resolved_at")
     def _compute_resolution_days(self):
@@ -161,6 +201,23 @@ class ServiceComplaint(models.Model):
                     )
                 )
 
+    # ------------------------------------------------------------------
+    # CRUD
+    # ------------------------------------------------------------------
+    @api.model_create_multi
+    def create(self, vals_list):
+        complaints = super().create(vals_list)
+        complaints._schedule_assistance()
+        return complaints
+
+    def write(self, vals):
+        if not {"assistance_requested", "technician_id"}.intersection(vals):
+            return super().write(vals)
+        before = {complaint: (complaint.assistance_requested, complaint.technician_id) for complaint in self}
+        res = super().write(vals)
+        self.filtered(lambda c: before[c] != (c.assistance_requested, c.technician_id))._schedule_assistance()
+        return res
+
     @api.onchange("sale_order_id")
     def _onchange_sale_order_id(self):
         order = self.sale_order_id
@@ -182,7 +239,7 @@ class ServiceComplaint(models.Model):
     # ------------------------------------------------------------------
     def action_respond(self):
         """Record the first response: a person sent or a letter (4.2.2.1)."""
-        self._check_transition(("new",), [GROUP_USER], self.env._("Recording the first response"))
+        self._check_transition(*TRANSITIONS["respond"], self.env._("Recording the first response"))
         if self.filtered(lambda c: not c.response_type):
             raise UserError(self.env._("Say how the customer was answered: a person sent, a letter or a call."))
         for complaint in self:
@@ -198,7 +255,7 @@ class ServiceComplaint(models.Model):
 
     def action_start_analysis(self):
         """Classify the cause and route the complaint to its department (4.2.2.2)."""
-        self._check_transition(("responded",), [GROUP_USER], self.env._("Routing the complaint"))
+        self._check_transition(*TRANSITIONS["start_analysis"], self.env._("Routing the complaint"))
         if self.filtered(lambda c: not c.cause):
             raise UserError(self.env._("Classify the cause of the complaint before routing it."))
         routings = self.env["service.complaint.routing"].search(
@@ -218,11 +275,7 @@ class ServiceComplaint(models.Model):
         return True
 
     def action_resolve(self):
-        self._check_transition(
-            ("in_analysis",),
-            [GROUP_USER, GROUP_INSPECTOR, GROUP_TECHNICAL],
-            self.env._("Resolving the complaint"),
-        )
+        self._check_transition(*TRANSITIONS["resolve"], self.env._("Resolving the complaint"))
         for complaint in self:
             if is_html_empty(complaint.analysis):
                 raise UserError(
@@ -241,14 +294,14 @@ class ServiceComplaint(models.Model):
         return True
 
     def action_close(self):
-        self._check_transition(("resolved",), [GROUP_USER], self.env._("Closing the complaint"))
+        self._check_transition(*TRANSITIONS["close"], self.env._("Closing the complaint"))
         if self.filtered(lambda c: not (c.customer_acceptance or "").strip()):
             raise UserError(self.env._("Record the customer's acceptance of the resolution before closing."))
         self._write_transition({"state": "closed", "closed_at": fields.Datetime.now()})
         return True
 
     def action_cancel(self):
-        self._check_transition(OPEN_STATES + ("resolved",), [GROUP_MANAGER], self.env._("Cancelling the complaint"))
+        self._check_transition(*TRANSITIONS["cancel"], self.env._("Cancelling the complaint"))
         self._write_transition({"state": "cancelled"})
         self._sla_clear_overdue(self.env._("Cancelled"))
         self.activity_unlink(["customer_service_control.mail_act_complaint_analysis"])
@@ -257,11 +310,7 @@ class ServiceComplaint(models.Model):
     def action_create_action(self):
         """Open a new corrective action prefilled from this complaint."""
         self.ensure_one()
-        self._check_transition(
-            ("responded", "in_analysis", "resolved"),
-            [GROUP_USER, GROUP_INSPECTOR, GROUP_TECHNICAL],
-            self.env._("Creating a corrective action"),
-        )
+        self._check_transition(*TRANSITIONS["create_action"], self.env._("Creating a corrective action"))
         action = self.env["service.action"].create(self._prepare_action_vals())
         return {
             "type": "ir.actions.act_window",
@@ -273,9 +322,7 @@ class ServiceComplaint(models.Model):
     def action_create_return(self):
         """Open a Returned Product Handling Form for the goods this complaint concerns."""
         self.ensure_one()
-        self._check_transition(
-            ("responded", "in_analysis", "resolved"), [GROUP_USER], self.env._("Creating a return form")
-        )
+        self._check_transition(*TRANSITIONS["create_return"], self.env._("Creating a return form"))
         deliveries = self.picking_id or self.sale_order_id.picking_ids.filtered(
             lambda p: p.picking_type_code == "outgoing" and p.state == "done"
         )
@@ -321,6 +368,24 @@ class ServiceComplaint(models.Model):
             "root_cause": self.analysis,
             "title": self.env._("Corrective action for %(complaint)s", complaint=self.name),
         }
+
+    def _schedule_assistance(self):
+        """The technician named for technical assistance (4.2.2.3) gets one activity;
+        naming another technician moves it, withdrawing the request removes it."""
+        for complaint in self:
+            activity = complaint.assistance_activity_id
+            technician = complaint.technician_id if complaint.assistance_requested else self.env["res.users"]
+            if activity.user_id == technician:
+                continue
+            activity.sudo().unlink()
+            if technician:
+                activity = complaint.activity_schedule(
+                    "mail.mail_activity_data_todo",
+                    date_deadline=complaint.assistance_date or fields.Date.context_today(complaint),
+                    user_id=technician.id,
+                    summary=self.env._("Technical assistance for %(complaint)s", complaint=complaint.name),
+                )
+            complaint._write_transition({"assistance_activity_id": activity.id if technician else False})
 
     def _notify_responsible(self):
         self.ensure_one()

@@ -13,6 +13,14 @@ CHANNELS = [
     ("email", "E-mail"),
     ("other", "Other"),
 ]
+# Button name: (states it accepts, roles it needs); the action and its can_* flag use both.
+TRANSITIONS = {
+    "answer": (("new",), [GROUP_USER]),
+    "done": (("answered",), [GROUP_USER]),
+    "cancel": (("new", "answered"), [GROUP_USER]),
+    "reset_to_new": (("cancelled",), [GROUP_MANAGER]),
+    "request_site_inspection": (("new", "answered"), [GROUP_USER]),
+}
 
 
 class ServiceEnquiry(models.Model):
@@ -33,6 +41,8 @@ class ServiceEnquiry(models.Model):
     _draft_states = ("new",)
     _transition_fields = ("state", "is_overdue", "escalated_at")
     _sla_pending_states = ("new",)
+    _sla_evidence_fields = ("received_at", "deadline", "reply_at")
+    _lock_on_transition = True
 
     state = fields.Selection(
         [("new", "New"), ("answered", "Answered"), ("done", "Done"), ("cancelled", "Cancelled")],
@@ -60,10 +70,19 @@ class ServiceEnquiry(models.Model):
     )
     reply_note = fields.Html("What Was Answered", copy=False)
     replied_in_time = fields.Boolean(
-        compute="_compute_replied_in_time", store=True, help="Replied before the deadline."
+        compute="_compute_replied_in_time",
+        store=True,
+        help="Replied within the company's reply period counted from reception.",
     )
     site_inspection_ids = fields.One2many("service.site.inspection", "enquiry_id", "Site Inspections")
     site_inspection_count = fields.Integer(compute="_compute_site_inspection_count")
+    # What the user may do (the view shows a button only when its method would accept)
+    can_answer = fields.Boolean(compute="_compute_can_flags")
+    can_done = fields.Boolean(compute="_compute_can_flags")
+    can_cancel = fields.Boolean(compute="_compute_can_flags")
+    can_reset_to_new = fields.Boolean(compute="_compute_can_flags")
+    can_request_site_inspection = fields.Boolean(compute="_compute_can_flags")
+    can_correct_evidence = fields.Boolean(compute="_compute_can_flags")
 
     # ------------------------------------------------------------------
     # Computes and constraints
@@ -71,12 +90,16 @@ class ServiceEnquiry(models.Model):
     def _sla_period_hours(self):
         return 24 * (self.company_id or self.env.company).service_enquiry_reply_days
 
-    @api.depends("reply_at", "deadline")
+    @api.depends("reply_at", "received_at", "company_id")
     def _compute_replied_in_time(self):
         for enquiry in self:
-            enquiry.replied_in_time = bool(
-                enquiry.reply_at and enquiry.deadline and enquiry.reply_at <= enquiry.deadline
-            )
+            enquiry.replied_in_time = enquiry._sla_answered_in_time(enquiry.reply_at)
+
+    @api.depends("state")
+    @api.depends_context("uid")
+    def _compute_can_flags(self):
+        self._compute_can_transitions(TRANSITIONS)
+        self.can_correct_evidence = self._sla_may_correct_evidence()
 
     def _compute_site_inspection_count(self):
         counts = dict(
@@ -114,7 +137,7 @@ class ServiceEnquiry(models.Model):
     # Actions
     # ------------------------------------------------------------------
     def action_answer(self):
-        self._check_transition(("new",), [GROUP_USER], self.env._("Recording the reply"))
+        self._check_transition(*TRANSITIONS["answer"], self.env._("Recording the reply"))
         missing = self.filtered(lambda e: not e.reply_channel or is_html_empty(e.reply_note))
         if missing:
             raise UserError(
@@ -123,32 +146,32 @@ class ServiceEnquiry(models.Model):
                     enquiry=missing[0].name,
                 )
             )
-        for enquiry in self.filtered(lambda e: not e.reply_at):
-            enquiry.reply_at = fields.Datetime.now()
-        self._write_transition({"state": "answered"})
+        now = fields.Datetime.now()
+        for enquiry in self:
+            enquiry._write_transition({"state": "answered", "reply_at": enquiry.reply_at or now})
         self._sla_clear_overdue()
         return True
 
     def action_done(self):
-        self._check_transition(("answered",), [GROUP_USER], self.env._("Filing the enquiry"))
+        self._check_transition(*TRANSITIONS["done"], self.env._("Filing the enquiry"))
         self._write_transition({"state": "done"})
         return True
 
     def action_cancel(self):
-        self._check_transition(("new", "answered"), [GROUP_USER], self.env._("Cancelling the enquiry"))
+        self._check_transition(*TRANSITIONS["cancel"], self.env._("Cancelling the enquiry"))
         self._write_transition({"state": "cancelled"})
         self._sla_clear_overdue(self.env._("Cancelled"))
         return True
 
     def action_reset_to_new(self):
-        self._check_transition(("cancelled",), [GROUP_MANAGER], self.env._("Reopening the enquiry"))
+        self._check_transition(*TRANSITIONS["reset_to_new"], self.env._("Reopening the enquiry"))
         self._write_transition({"state": "new"})
         return True
 
     def action_request_site_inspection(self):
         """Open a site-inspection request of this customer (4.1.2)."""
         self.ensure_one()
-        self._check_transition(("new", "answered"), [GROUP_USER], self.env._("Requesting a site inspection"))
+        self._check_transition(*TRANSITIONS["request_site_inspection"], self.env._("Requesting a site inspection"))
         return {
             "type": "ir.actions.act_window",
             "name": self.env._("Site Inspection Request"),
@@ -185,7 +208,7 @@ class ServiceEnquiry(models.Model):
                     customer=enquiry.partner_id.display_name,
                 ),
                 partner_ids=leaders.partner_id.ids,
-                subtype_xmlid="mail.mt_comment",
+                subtype_xmlid="mail.mt_note",
             )
             for leader in leaders:
                 enquiry.activity_schedule(

@@ -1,15 +1,25 @@
 # Part of customer_service_control. See LICENSE file for full copyright and licensing details.
-from datetime import date
+import logging
+import re
+from collections import Counter
+from datetime import date, timedelta
 
+import psycopg2.errors
 from dateutil.relativedelta import relativedelta
 
 from odoo import api, fields, models
 from odoo.exceptions import AccessError, UserError, ValidationError
-from odoo.tools import format_datetime
+from odoo.tools import SQL, format_datetime
+
+from ..const import GROUP_MANAGER
+
+_logger = logging.getLogger(__name__)
 
 # The ORM inserts at most 100 rows per query (odoo.models.INSERT_BATCH_SIZE): one SLA
 # batch of that size creates its activities and notes in one INSERT each.
 SLA_BATCH_SIZE = 100
+# How far from now a handler's form may put the reception time (the form opened a while ago).
+RECEPTION_TOLERANCE = timedelta(minutes=15)
 # Cursor-level marker (never reachable from a client's context) of a running transition.
 TRANSITION_KEY = "customer_service_control.transition"
 
@@ -28,8 +38,8 @@ def half_year_label(day):
 
 class ServiceTransitionMixin(models.AbstractModel):
     """Fields that only the action_* methods write (``_transition_fields``): a plain
-    write() or create() through RPC or an import cannot jump a state or forge who
-    approved. A record may be created in one of its ``_draft_states``."""
+    write() or create() through RPC, a context default or an import cannot jump a state
+    or forge who approved. A record may be created in one of its ``_draft_states``."""
 
     _name = "service.transition.mixin"
     _description = "Service Record Transition Guard"
@@ -39,19 +49,49 @@ class ServiceTransitionMixin(models.AbstractModel):
 
     @api.model_create_multi
     def create(self, vals_list):
+        vals_list = [dict(vals) for vals in vals_list]
         for vals in vals_list:
             protected = set(vals).intersection(self._transition_fields)
             if vals.get("state") in self._draft_states:
                 protected.discard("state")
             self._check_transition_fields(protected)
-        return super().create(vals_list)
+        # Context defaults (default_<field>) and ir.default values never reach a
+        # transition field: each one gets its own default explicitly.
+        context = self.env.context
+        draft_default = context.get("default_state") if context.get("default_state") in self._draft_states else None
+        defaults = {}
+        for name in self._transition_fields:
+            field = self._fields[name]
+            if field.compute:
+                continue
+            if name == "state" and draft_default:
+                defaults[name] = draft_default
+            else:
+                default = field.default(self) if field.default else False
+                defaults[name] = field.convert_to_write(field.convert_to_cache(default, self), self)
+        stripped = {key: value for key, value in context.items() if key.removeprefix("default_") not in defaults}
+        for vals in vals_list:
+            for name, default in defaults.items():
+                vals.setdefault(name, default)
+        # the whole context is replaced on purpose: it must lose the default_<field> keys
+        records = super(ServiceTransitionMixin, self.with_context(stripped)).create(vals_list)  # pylint: disable=context-overridden
+        return records.with_env(self.env)
 
     def write(self, vals):
-        self._check_transition_fields(set(vals).intersection(self._transition_fields))
+        if self:
+            self._check_transition_fields(set(vals).intersection(self._transition_fields))
         return super().write(vals)
 
+    @api.model
+    def load(self, fields, data):
+        """An import cannot set a transition field, whatever its value."""
+        if not self.env.su:
+            columns = {re.split(r"[/.]", path)[0] for path in fields}
+            self._check_transition_fields(columns.intersection(self._transition_fields))
+        return super().load(fields, data)
+
     def _check_transition_fields(self, field_names):
-        if not field_names or self._in_transition():
+        if not field_names or self._in_transition(field_names):
             return
         labels = ", ".join(sorted(self._fields[name]._description_string(self.env) for name in field_names))
         raise UserError(
@@ -63,17 +103,33 @@ class ServiceTransitionMixin(models.AbstractModel):
         )
 
     def _write_transition(self, vals):
-        """Write ``vals``, transition fields included: only for the action_* methods."""
-        cache = self.env.cr.cache
-        depth = cache.get(TRANSITION_KEY, 0)
-        cache[TRANSITION_KEY] = depth + 1
+        """Write ``vals``, transition fields included: only for the action_* methods.
+
+        Only these records and these fields are released from the guard, for the
+        duration of this write: a nested write of another record or field is guarded."""
+        marker = self.env.cr.cache.setdefault(TRANSITION_KEY, Counter())
+        keys = [(self._name, rec_id) for rec_id in self.ids]
+        keys += [(self._name, rec_id, name) for rec_id in self.ids for name in vals]
+        marker.update(keys)
         try:
             return self.write(vals)
         finally:
-            cache[TRANSITION_KEY] = depth
+            marker.subtract(keys)
+            for key in keys:
+                if marker[key] <= 0:
+                    del marker[key]
 
-    def _in_transition(self):
-        return self.env.su or bool(self.env.cr.cache.get(TRANSITION_KEY))
+    def _in_transition(self, field_names=None):
+        """Whether these records (and ``field_names`` of them) are being written by
+        ``_write_transition``; superuser code (scheduled actions, data files) always is."""
+        if self.env.su:
+            return True
+        marker = self.env.cr.cache.get(TRANSITION_KEY)
+        if not marker or not self.ids:
+            return False
+        if field_names is None:
+            return all((self._name, rec_id) in marker for rec_id in self.ids)
+        return all((self._name, rec_id, name) in marker for rec_id in self.ids for name in field_names)
 
     def _selection_label(self, field_name, value):
         return dict(self._fields[field_name]._description_selection(self.env)).get(value, value)
@@ -88,6 +144,9 @@ class ServiceWorkflowMixin(models.AbstractModel):
     _description = "Service Record Workflow"
 
     _sequence_code = None
+    # Lock the rows (SELECT ... FOR UPDATE NOWAIT) in every _check_transition, so that
+    # two users (or a user and a scheduled action) cannot change a record at once.
+    _lock_on_transition = False
 
     name = fields.Char("Reference", required=True, readonly=True, copy=False, default=lambda self: self.env._("New"))
     company_id = fields.Many2one("res.company", required=True, index=True, default=lambda self: self.env.company)
@@ -137,15 +196,19 @@ class ServiceWorkflowMixin(models.AbstractModel):
                 )
             )
 
+    def _has_role(self, group_xmlids):
+        """Whether the user holds one of the roles (superuser code always does)."""
+        if isinstance(group_xmlids, str):
+            group_xmlids = [group_xmlids]
+        return self.env.su or any(self.env.user.has_group(xmlid) for xmlid in group_xmlids)
+
     def _check_role(self, group_xmlids, action):
         """Raise AccessError naming the role(s) unless the user has one of them.
 
         Superuser calls (scheduled actions, automated flows) are not restricted."""
-        if self.env.su:
-            return
         if isinstance(group_xmlids, str):
             group_xmlids = [group_xmlids]
-        if any(self.env.user.has_group(xmlid) for xmlid in group_xmlids):
+        if self._has_role(group_xmlids):
             return
         roles = " / ".join(f"“{self.env.ref(xmlid).sudo().name}”" for xmlid in group_xmlids)
         raise AccessError(self.env._("%(action)s needs the role %(roles)s.", action=action, roles=roles))
@@ -153,7 +216,39 @@ class ServiceWorkflowMixin(models.AbstractModel):
     def _check_transition(self, allowed_states, group_xmlids, action):
         """The single entry check of every ``action_*`` button."""
         self._check_role(group_xmlids, action)
+        if self._lock_on_transition:
+            self._lock_for_transition()
         self._check_state(allowed_states, action)
+
+    def _lock_for_transition(self):
+        """Lock the rows of ``self`` until the end of the transaction, or refuse at once
+        when another user (or the SLA watch) is changing one of them."""
+        if not self.ids:
+            return
+        try:
+            with self.env.cr.savepoint(flush=False):
+                self.env.cr.execute(
+                    SQL(
+                        "SELECT id FROM %s WHERE id IN %s FOR UPDATE NOWAIT",
+                        SQL.identifier(self._table),
+                        tuple(self.ids),
+                    )
+                )
+        except psycopg2.errors.LockNotAvailable:
+            raise UserError(
+                self.env._(
+                    "%(records)s is being changed by another user; try again in a moment.",
+                    records=", ".join(self.mapped("name")),
+                )
+            ) from None
+
+    def _compute_can_transitions(self, transitions):
+        """Set ``can_<name>`` for each ``name: (states, roles)`` of ``transitions``: the
+        same state and role check as the button's method, for the view."""
+        allowed_roles = {name: self._has_role(roles) for name, (_states, roles) in transitions.items()}
+        for rec in self:
+            for name, (states, _roles) in transitions.items():
+                rec[f"can_{name}"] = allowed_roles[name] and rec.state in states
 
     def _users_with_role(self, group_xmlid, company):
         """Active internal users of ``company`` holding the role ``group_xmlid``."""
@@ -205,8 +300,11 @@ class ServiceSlaMixin(models.AbstractModel):
     _description = "Service Response Deadline"
 
     _sla_pending_states = ()
+    # The evidence of the response time: written by the buttons, corrected by the Sales
+    # Manager only (models add their reply or response time).
+    _sla_evidence_fields = ("received_at", "deadline")
 
-    received_at = fields.Datetime(required=True, default=fields.Datetime.now, tracking=True, index=True)
+    received_at = fields.Datetime(required=True, default=fields.Datetime.now, tracking=True, index=True, copy=False)
     deadline = fields.Datetime(
         "Response Deadline",
         compute="_compute_deadline",
@@ -214,6 +312,7 @@ class ServiceSlaMixin(models.AbstractModel):
         readonly=False,
         index=True,
         tracking=True,
+        copy=False,
         help="Received at plus the company's response period (calendar time, "
         "or working time when the company counts on its working calendar).",
     )
@@ -260,15 +359,53 @@ class ServiceSlaMixin(models.AbstractModel):
                     )
                 )
 
+    def _sla_may_correct_evidence(self):
+        """Only the Sales Manager corrects the deadline evidence (superuser code may)."""
+        return self.env.su or self.env.user.has_group(GROUP_MANAGER)
+
+    def _sla_evidence_labels(self, field_names):
+        return ", ".join(sorted(self._fields[name]._description_string(self.env) for name in field_names))
+
     @api.model_create_multi
     def create(self, vals_list):
+        if self._sla_may_correct_evidence():
+            return super().create(vals_list)
+        # A handler records what happens now: reception now, the deadline the period
+        # gives, no reply or response time typed in (their buttons stamp them).
         now = fields.Datetime.now()
         for vals in vals_list:
-            if vals.get("deadline") and fields.Datetime.to_datetime(vals["deadline"]) < now:
-                raise ValidationError(self.env._("A new record cannot get a response deadline in the past."))
-        return super().create(vals_list)
+            typed = {name for name in self._sla_evidence_fields if name != "received_at" and vals.get(name)}
+            received_at = vals.get("received_at")
+            if received_at and abs(fields.Datetime.to_datetime(received_at) - now) > RECEPTION_TOLERANCE:
+                typed.add("received_at")
+            if typed:
+                raise AccessError(
+                    self.env._(
+                        "Only the Sales Manager may record %(fields)s other than now on a new %(model)s.",
+                        fields=self._sla_evidence_labels(typed),
+                        model=self.env["ir.model"]._get(self._name).name,
+                    )
+                )
+        context = {
+            key: value
+            for key, value in self.env.context.items()
+            if key.removeprefix("default_") not in self._sla_evidence_fields
+        }
+        # the whole context is replaced on purpose: it must lose the default_<evidence> keys
+        records = super(ServiceSlaMixin, self.with_context(context)).create(vals_list)  # pylint: disable=context-overridden
+        return records.with_env(self.env)
 
     def write(self, vals):
+        evidence = set(vals).intersection(self._sla_evidence_fields)
+        if evidence and not self._sla_may_correct_evidence() and not self._in_transition(evidence):
+            raise AccessError(
+                self.env._(
+                    "%(fields)s of %(records)s are the evidence of the response time: only the Sales Manager "
+                    "may correct them.",
+                    fields=self._sla_evidence_labels(evidence),
+                    records=", ".join(self.mapped("name")),
+                )
+            )
         res = super().write(vals)
         if "deadline" in vals or "received_at" in vals:
             now = fields.Datetime.now()
@@ -276,6 +413,12 @@ class ServiceSlaMixin(models.AbstractModel):
                 self.env._("Deadline moved")
             )
         return res
+
+    def _sla_answered_in_time(self, answered_at):
+        """Answered within the company's period counted from reception (the deadline
+        field, which a manager may move, does not decide it)."""
+        self.ensure_one()
+        return bool(answered_at and self.received_at and answered_at <= self._sla_deadline_from(self.received_at))
 
     # ------------------------------------------------------------------
     # SLA watch
@@ -294,10 +437,30 @@ class ServiceSlaMixin(models.AbstractModel):
         A batch costs the same number of queries whatever its size (up to the ORM's
         insert batch of 100); the cron runner calls again while some remain."""
         records = self.search(self._sla_overdue_domain(), limit=batch_size, order="deadline, id")
+        records = records._sla_lock_pending()
         records._sla_flag_overdue()
         remaining = self.search_count(self._sla_overdue_domain())
         self.env["ir.cron"]._notify_progress(done=len(records), remaining=remaining)
         return records
+
+    def _sla_lock_pending(self):
+        """Those of ``self`` still waiting for the answer and not flagged, locked until the
+        end of the transaction; a record a user is answering right now (its row locked)
+        is skipped and left to the next run."""
+        if not self:
+            return self
+        self.flush_recordset(["state", "is_overdue"])
+        self.env.cr.execute(
+            SQL(
+                "SELECT id FROM %s WHERE id IN %s AND state IN %s AND NOT COALESCE(is_overdue, FALSE) "
+                "FOR UPDATE SKIP LOCKED",
+                SQL.identifier(self._table),
+                tuple(self.ids),
+                tuple(self._sla_pending_states),
+            )
+        )
+        locked = {row[0] for row in self.env.cr.fetchall()}
+        return self.filtered(lambda rec: rec.id in locked)
 
     def _sla_flag_overdue(self):
         """Flag, then one activity for the responsible user and one Inbox notice

@@ -4,6 +4,14 @@ from odoo.exceptions import UserError, ValidationError
 
 from ..const import GROUP_USER, GROUP_VP
 
+# Button name: (states it accepts, roles it needs); the action and its can_* flag use both.
+TRANSITIONS = {
+    "approve": (("requested",), [GROUP_VP]),
+    "refuse": (("requested",), [GROUP_VP]),
+    "done": (("approved",), [GROUP_USER]),
+    "cancel": (("requested", "approved"), [GROUP_USER]),
+}
+
 
 class ServiceSiteInspection(models.Model):
     """A customer's request to inspect the plant, approved by the Production VP (4.1.2)."""
@@ -17,6 +25,7 @@ class ServiceSiteInspection(models.Model):
     _draft_states = ("requested",)
     _transition_fields = ("state", "decided_by_id", "decided_at", "refusal_reason")
     _refusal_methods = ("action_refuse",)
+    _lock_on_transition = True
 
     state = fields.Selection(
         [
@@ -42,6 +51,16 @@ class ServiceSiteInspection(models.Model):
     decided_at = fields.Datetime(readonly=True, copy=False)
     refusal_reason = fields.Text(readonly=True, copy=False, tracking=True)
     outcome = fields.Html("Outcome of the Visit", copy=False)
+    # What the user may do (the view shows a button only when its method would accept)
+    can_approve = fields.Boolean(compute="_compute_can_flags")
+    can_refuse = fields.Boolean(compute="_compute_can_flags")
+    can_done = fields.Boolean(compute="_compute_can_flags")
+    can_cancel = fields.Boolean(compute="_compute_can_flags")
+
+    @api.depends("state")
+    @api.depends_context("uid")
+    def _compute_can_flags(self):
+        self._compute_can_transitions(TRANSITIONS)
 
     @api.constrains("scheduled_at", "state")
     def _check_scheduled_after_approval(self):
@@ -69,7 +88,7 @@ class ServiceSiteInspection(models.Model):
         return inspections
 
     def action_approve(self):
-        self._check_transition(("requested",), [GROUP_VP], self.env._("Approving a site inspection"))
+        self._check_transition(*TRANSITIONS["approve"], self.env._("Approving a site inspection"))
         self._write_transition(
             {"state": "approved", "decided_by_id": self.env.user.id, "decided_at": fields.Datetime.now()}
         )
@@ -79,7 +98,7 @@ class ServiceSiteInspection(models.Model):
         return True
 
     def action_refuse(self, reason):
-        self._check_transition(("requested",), [GROUP_VP], self.env._("Refusing a site inspection"))
+        self._check_transition(*TRANSITIONS["refuse"], self.env._("Refusing a site inspection"))
         if not reason or not reason.strip():
             raise UserError(self.env._("Give the reason for refusing the site inspection."))
         self._write_transition(
@@ -95,23 +114,23 @@ class ServiceSiteInspection(models.Model):
             inspection.message_post(
                 body=self.env._("Site inspection refused: %(reason)s", reason=reason),
                 partner_ids=inspection.user_id.partner_id.ids,
-                subtype_xmlid="mail.mt_comment",
+                subtype_xmlid="mail.mt_note",
             )
         return True
 
     def action_open_refuse_wizard(self):
-        self._check_transition(("requested",), [GROUP_VP], self.env._("Refusing a site inspection"))
+        self._check_transition(*TRANSITIONS["refuse"], self.env._("Refusing a site inspection"))
         return self.env["service.refuse.wizard"]._open_for(self, "action_refuse")
 
     def action_done(self):
-        self._check_transition(("approved",), [GROUP_USER], self.env._("Recording the site inspection as done"))
+        self._check_transition(*TRANSITIONS["done"], self.env._("Recording the site inspection as done"))
         if self.filtered(lambda i: not i.scheduled_at):
             raise UserError(self.env._("Set the date of the site inspection before marking it done."))
         self._write_transition({"state": "done"})
         return True
 
     def action_cancel(self):
-        self._check_transition(("requested", "approved"), [GROUP_USER], self.env._("Cancelling a site inspection"))
+        self._check_transition(*TRANSITIONS["cancel"], self.env._("Cancelling a site inspection"))
         self._write_transition({"state": "cancelled"})
         self.activity_unlink(["customer_service_control.mail_act_site_inspection_approval"])
         return True

@@ -41,7 +41,7 @@ class TestAccess(ServiceCase):
         with self.assertRaisesRegex(AccessError, "Inspection Group"):
             self.rpc(self.sales, "service.action", "action_verify_effective", action.ids)
         self.assertEqual(action.state, "done")
-        self.rpc(self.inspector, "service.action", "action_verify_effective", action.ids)
+        self.rpc(self.manager, "service.action", "action_verify_effective", action.ids)
         self.assertEqual(action.state, "verified")
 
     def test_state_cannot_be_forced_by_rpc_write_of_a_private_method(self):

@@ -66,9 +66,9 @@ class TestAction(ServiceCase):
         action.completion_note = "<p>Done.</p>"
         action.action_done()
         with self.assertRaisesRegex(UserError, "not effective"):
-            action.action_verify_ineffective("")
-        wizard_action = action.action_open_ineffective_wizard()
-        wizard = self.env["service.refuse.wizard"].with_user(self.inspector).browse(wizard_action["res_id"])
+            action.with_user(self.manager).action_verify_ineffective("")
+        wizard_action = action.with_user(self.manager).action_open_ineffective_wizard()
+        wizard = self.env["service.refuse.wizard"].with_user(self.manager).browse(wizard_action["res_id"])
         wizard.reason = "Same noise on the next batch"
         wizard.action_confirm()
         self.assertEqual(action.state, "ineffective")

@@ -9,10 +9,13 @@ from .common import ServiceCase
 class TestComplaint(ServiceCase):
     @freeze_time("2026-05-04 10:00:00")
     def test_response_deadline_is_48_hours(self):
-        complaint = self.new_complaint(received_at="2026-05-04 09:15:00")
+        complaint = self.new_complaint(user=self.manager, received_at="2026-05-04 09:15:00")
         self.assertEqual(complaint.deadline, self.dt("2026-05-06 09:15:00"))
         self.company.service_complaint_response_hours = 24
-        self.assertEqual(self.new_complaint(received_at="2026-05-04 09:15:00").deadline, self.dt("2026-05-05 09:15:00"))
+        self.assertEqual(
+            self.new_complaint(user=self.manager, received_at="2026-05-04 09:15:00").deadline,
+            self.dt("2026-05-05 09:15:00"),
+        )
 
     def test_complaint_flow_end_to_end(self):
         complaint = self.new_complaint()
@@ -47,7 +50,7 @@ class TestComplaint(ServiceCase):
         self.assertEqual(complaint.state, "new")
 
     def test_response_before_reception_is_refused(self):
-        complaint = self.new_complaint(received_at="2026-02-01 08:00:00")
+        complaint = self.new_complaint(user=self.manager, received_at="2026-02-01 08:00:00")
         with (
             self.assertRaisesRegex(ValidationError, "cannot be before the complaint was received"),
             self.env.cr.savepoint(),

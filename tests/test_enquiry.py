@@ -11,7 +11,7 @@ from .common import ServiceCase
 class TestEnquiry(ServiceCase):
     @freeze_time("2026-03-02 09:00:00")
     def test_reply_deadline_is_two_days_after_reception(self):
-        enquiry = self.new_enquiry(received_at="2026-03-02 08:30:00")
+        enquiry = self.new_enquiry(user=self.manager, received_at="2026-03-02 08:30:00")
         self.assertEqual(enquiry.deadline, self.dt("2026-03-04 08:30:00"))
         self.assertTrue(enquiry.name.startswith("ENQ/"))
         self.assertEqual(enquiry.state, "new")
@@ -19,17 +19,17 @@ class TestEnquiry(ServiceCase):
     @freeze_time("2026-03-02 09:00:00")
     def test_reply_period_is_a_company_setting(self):
         self.company.service_enquiry_reply_days = 3
-        enquiry = self.new_enquiry(received_at="2026-03-02 08:00:00")
+        enquiry = self.new_enquiry(user=self.manager, received_at="2026-03-02 08:00:00")
         self.assertEqual(enquiry.deadline, self.dt("2026-03-05 08:00:00"))
 
     @freeze_time("2026-11-27 09:00:00")
     def test_working_calendar_skips_the_weekend(self):
         """Received on a Friday morning, answered by Tuesday in working time."""
         self.company.service_sla_use_calendar = True
-        enquiry = self.new_enquiry(received_at="2026-11-27 09:00:00")
+        enquiry = self.new_enquiry(user=self.manager, received_at="2026-11-27 09:00:00")
         self.assertEqual(enquiry.deadline.weekday(), 1, "two working days from Friday end on Tuesday")
         self.company.service_sla_use_calendar = False
-        other = self.new_enquiry(received_at="2026-11-27 09:00:00")
+        other = self.new_enquiry(user=self.manager, received_at="2026-11-27 09:00:00")
         self.assertEqual(other.deadline, self.dt("2026-11-29 09:00:00"), "calendar time: Sunday")
 
     def test_answer_then_file(self):
@@ -51,19 +51,21 @@ class TestEnquiry(ServiceCase):
         self.assertFalse(enquiry.reply_at)
 
     def test_reply_before_reception_is_refused(self):
-        enquiry = self.new_enquiry(received_at="2026-01-10 10:00:00")
+        enquiry = self.new_enquiry(user=self.manager, received_at="2026-01-10 10:00:00")
         with self.assertRaisesRegex(ValidationError, "cannot be before it was received"), self.env.cr.savepoint():
             enquiry.write({"reply_at": "2026-01-09 10:00:00"})
         enquiry.invalidate_recordset()
         self.assertFalse(enquiry.reply_at)
 
-    def test_deadline_in_the_past_on_create_is_refused(self):
-        with self.assertRaisesRegex(ValidationError, "deadline in the past"):
-            self.new_enquiry(deadline=(self.env.cr.now() - timedelta(days=1)).replace(tzinfo=None))
+    def test_deadline_in_the_past_on_create_is_the_managers(self):
+        past = (self.env.cr.now() - timedelta(days=1)).replace(tzinfo=None, microsecond=0)
+        with self.refused(AccessError, "Only the Sales Manager may record Response Deadline"):
+            self.new_enquiry(deadline=past)
+        self.assertEqual(self.new_enquiry(user=self.manager, received_at=past, deadline=past).deadline, past)
 
     def test_reception_in_the_future_is_refused(self):
         with self.assertRaisesRegex(ValidationError, "received in the future"):
-            self.new_enquiry(received_at="2099-01-01 00:00:00")
+            self.new_enquiry(user=self.manager, received_at="2099-01-01 00:00:00")
 
     def test_state_jump_is_refused(self):
         enquiry = self.new_enquiry()

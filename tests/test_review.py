@@ -28,7 +28,7 @@ class TestServiceReview(ServiceCase):
         return self.env[model].with_user(user or self.sales).with_company(self.review_company)
 
     def make_enquiry(self, received, reply=None, **vals):
-        enquiry = self.in_company("service.enquiry").create(
+        enquiry = self.in_company("service.enquiry", self.manager).create(
             dict({"partner_id": self.review_customer.id, "subject": "Grease", "received_at": received}, **vals)
         )
         if reply:
@@ -37,7 +37,7 @@ class TestServiceReview(ServiceCase):
         return enquiry
 
     def make_complaint(self, received, responded=None, cause=None, resolved=None):
-        complaint = self.in_company("service.complaint").create(
+        complaint = self.in_company("service.complaint", self.manager).create(
             {"partner_id": self.review_customer.id, "description": "<p>Noise</p>", "received_at": received}
         )
         if responded:

@@ -23,16 +23,18 @@ class TestSlaWatch(ServiceCase):
 
     @freeze_time("2026-04-01 10:00:00")
     def test_on_time_records_are_not_flagged(self):
-        enquiry = self.new_enquiry(received_at="2026-03-31 10:00:00")
-        complaint = self.new_complaint(received_at="2026-03-31 10:00:00")
+        enquiry = self.new_enquiry(user=self.manager, user_id=self.sales.id, received_at="2026-03-31 10:00:00")
+        complaint = self.new_complaint(user=self.manager, user_id=self.sales.id, received_at="2026-03-31 10:00:00")
         self.assertFalse(self.watch("service.enquiry"))
         self.assertFalse(self.watch("service.complaint"))
         self.assertFalse(enquiry.is_overdue or complaint.is_overdue)
 
     def test_overdue_complaint_flagged_once_with_one_activity_and_one_notice(self):
         with freeze_time("2026-04-01 10:00:00"):
-            complaint = self.new_complaint(received_at="2026-04-01 09:00:00")
-            answered = self.new_complaint(received_at="2026-04-01 09:00:00", response_type="letter")
+            complaint = self.new_complaint(user=self.manager, user_id=self.sales.id, received_at="2026-04-01 09:00:00")
+            answered = self.new_complaint(
+                user=self.manager, user_id=self.sales.id, received_at="2026-04-01 09:00:00", response_type="letter"
+            )
             answered.action_respond()
         with freeze_time("2026-04-03 09:30:00"):  # 48 h 30 min later
             self.assertEqual(self.watch("service.complaint") & (complaint | answered), complaint)
@@ -55,7 +57,7 @@ class TestSlaWatch(ServiceCase):
 
     def test_overdue_enquiry_flagged(self):
         with freeze_time("2026-04-01 10:00:00"):
-            enquiry = self.new_enquiry(received_at="2026-04-01 10:00:00")
+            enquiry = self.new_enquiry(user=self.manager, user_id=self.sales.id, received_at="2026-04-01 10:00:00")
         with freeze_time("2026-04-03 09:59:00"):
             self.assertNotIn(enquiry, self.watch("service.enquiry"))
         with freeze_time("2026-04-03 10:01:00"):
@@ -66,8 +68,8 @@ class TestSlaWatch(ServiceCase):
 
     def test_scheduled_actions_flag_both_models(self):
         with freeze_time("2026-04-01 10:00:00"):
-            enquiry = self.new_enquiry(received_at="2026-04-01 10:00:00")
-            complaint = self.new_complaint(received_at="2026-04-01 10:00:00")
+            enquiry = self.new_enquiry(user=self.manager, user_id=self.sales.id, received_at="2026-04-01 10:00:00")
+            complaint = self.new_complaint(user=self.manager, user_id=self.sales.id, received_at="2026-04-01 10:00:00")
         with freeze_time("2026-04-05 10:00:00"):
             self.env.ref("customer_service_control.ir_cron_service_enquiry_sla_watch").method_direct_trigger()
             self.env.ref("customer_service_control.ir_cron_service_complaint_sla_watch").method_direct_trigger()
@@ -76,8 +78,8 @@ class TestSlaWatch(ServiceCase):
 
     def test_cancel_or_later_deadline_clears_the_flag(self):
         with freeze_time("2026-04-01 10:00:00"):
-            cancelled = self.new_enquiry(received_at="2026-04-01 10:00:00")
-            moved = self.new_enquiry(received_at="2026-04-01 10:00:00")
+            cancelled = self.new_enquiry(user=self.manager, user_id=self.sales.id, received_at="2026-04-01 10:00:00")
+            moved = self.new_enquiry(user=self.manager, user_id=self.sales.id, received_at="2026-04-01 10:00:00")
         with freeze_time("2026-04-04 10:00:00"):
             self.watch("service.enquiry")
             self.assertTrue(cancelled.is_overdue and moved.is_overdue)
