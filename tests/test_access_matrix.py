@@ -90,7 +90,8 @@ class AccessFixtures(ReturnCase):
                 {
                     "title": "Action A",
                     "source_ref": f"service.complaint,{complaints['A'].id}",
-                    "user_id": cls.inspector.id,
+                    # Owned by the salesperson: its verifiers are never its owner.
+                    "user_id": cls.sales.id,
                     "department_id": cls.dep_inspection.id,
                 },
                 {

@@ -105,15 +105,14 @@ class TestReviewFrozen(ServiceCase):
     def test_import_of_figures_is_refused(self):
         Review = self.env["service.review"].sudo()
         count = Review.search_count([])
-        result = self.rpc(
-            self.manager,
-            "service.review",
-            "load",
-            ["period_start", "period_end", "enquiry_count"],
-            [["2025-07-01", "2025-12-31", "999"]],
-        )
-        self.assertFalse(result["ids"])
-        self.assertRegex(" ".join(m["message"] for m in result["messages"]), "can only be changed through its buttons")
+        with self.refused(UserError, "can only be changed through its buttons"):
+            self.rpc(
+                self.manager,
+                "service.review",
+                "load",
+                ["period_start", "period_end", "enquiry_count"],
+                [["2025-07-01", "2025-12-31", "999"]],
+            )
         self.assertEqual(Review.search_count([]), count)
 
     def test_breakdown_lines_are_written_by_no_role(self):
