@@ -789,18 +789,16 @@ class ServiceReturn(models.Model):
         if not self.settlement:
             return False
         order = self._settlement_order().sudo()
-        lang = self.env
         parts = [Markup("<p>%s</p>") % self._settlement_explanation()]
         if self.settlement == "compensation":
-            if order:
-                amount = self._compensation_in_order_currency(order)
-                parts.append(
-                    Markup("<p>%s</p>")
-                    % self.env._(
-                        "Credit note: %(amount)s",
-                        amount=format_amount(lang, amount, order.currency_id),
-                    )
+            amount = self._compensation_in_order_currency(order)
+            parts.append(
+                Markup("<p>%s</p>")
+                % self.env._(
+                    "Credit note: %(amount)s",
+                    amount=format_amount(self.env, amount, order.currency_id or self.currency_id),
                 )
+            )
             return Markup("").join(parts)
         rows = self._settlement_plan()
         if not rows:
@@ -819,7 +817,7 @@ class ServiceReturn(models.Model):
         html += Markup("</tr></thead><tbody>")
 
         def qty(value):
-            return formatLang(lang, value, dp="Product Unit of Measure")
+            return formatLang(self.env, value, dp="Product Unit of Measure")
 
         for row in rows:
             sale_line = row["sale_line"]
@@ -829,7 +827,7 @@ class ServiceReturn(models.Model):
                 f"{qty(row['delivered'])} → {qty(row['delivered_after'])}",
                 qty(row["invoiced"]),
                 qty(row["credit_qty"]),
-                format_amount(lang, row["credit_amount"], sale_line.currency_id),
+                format_amount(self.env, row["credit_amount"], sale_line.currency_id),
                 qty(row["to_invoice_after"]),
             ]
             html += Markup("<tr>") + Markup("").join(Markup("<td>%s</td>") % cell for cell in cells)
