@@ -1,9 +1,11 @@
 # Part of customer_service_control. See LICENSE file for full copyright and licensing details.
 from collections import defaultdict
 
+from markupsafe import Markup
+
 from odoo import Command, api, fields, models
 from odoo.exceptions import UserError
-from odoo.tools import float_compare, is_html_empty
+from odoo.tools import float_compare, float_round, format_amount, formatLang, is_html_empty
 
 from ..const import GROUP_INSPECTOR, GROUP_MANAGER, GROUP_PRODUCTION_MANAGER, GROUP_USER
 from .service_return_type import SETTLEMENTS
@@ -312,11 +314,14 @@ class ServiceReturn(models.Model):
         return self.env["service.refuse.wizard"]._open_for(self, "action_refuse")
 
     def action_cancel(self):
-        """Cancel the return and its open transfers; done transfers stay as they are."""
+        """Cancel the return and its open transfers; refused once a transfer is done."""
         self._check_transition(OPEN_STATES, [GROUP_MANAGER], self.env._("Cancelling a return"))
-        self.stock_picking_ids.filtered(lambda p: p.state not in ("done", "cancel")).action_cancel()
-        self.credit_note_ids.filtered(lambda m: m.state == "draft").button_cancel()
+        self._check_stock_cancellable()
         self._write_transition({"state": "cancelled"})
+        # The Sales Manager need not hold Inventory or Invoicing rights to withdraw what
+        # this form created and nothing has used yet.
+        self.sudo().stock_picking_ids.filtered(lambda p: p.state not in ("done", "cancel")).action_cancel()
+        self.sudo().credit_note_ids.filtered(lambda m: m.state == "draft").button_cancel()
         self.activity_unlink(
             [
                 "customer_service_control.mail_act_return_approval",
@@ -486,14 +491,18 @@ class ServiceReturn(models.Model):
             )
 
     def _carry_out(self):
-        """Create the return transfers, the replacement delivery and the credit note."""
+        """Create the return transfers and the replacement delivery. A compensation is
+        credited at once; a refund is credited when the goods are received
+        (:meth:`_settle_receipt`), for what was invoiced only."""
         self.ensure_one()
-        self = self.sudo()  # the approver need not hold Inventory or Invoicing rights
+        # The last approver need not hold Inventory or Invoicing rights: the transfers and
+        # the compensation credit note of this one approved form are created as superuser.
+        self = self.sudo()
         if self.line_ids and self.settlement != "compensation":
             self._create_return_pickings()
         if self.settlement == "replacement":
             self._create_replacement_picking()
-        if self.settlement in ("refund", "compensation"):
+        if self.settlement == "compensation":
             self._create_credit_note()
         self._write_transition({"settled_at": fields.Datetime.now()})
         if not self.stock_picking_ids:
@@ -576,23 +585,25 @@ class ServiceReturn(models.Model):
             ],
         }
 
-    def _create_credit_note(self):
-        move = self.env["account.move"].create(self._prepare_credit_note_vals())
+    def _create_credit_note(self, quantities=None, receipt=None):
+        """Draft a credit note: the compensation, or ``quantities`` {sale line: qty in the
+        sale line's unit} received in ``receipt``."""
+        move = self.env["account.move"].create(self._prepare_credit_note_vals(quantities, receipt))
         self.message_post(
             body=self.env._("Credit note drafted for accounting: %(move)s", move=move._get_html_link()),
             subtype_xmlid="mail.mt_note",
         )
         return move
 
-    def _prepare_credit_note_vals(self):
-        order = self.sale_order_id or self.line_ids.move_id.sale_line_id.order_id[:1]
+    def _prepare_credit_note_vals(self, quantities=None, receipt=None):
+        order = self._settlement_order()
         vals = {
             "move_type": "out_refund",
             "partner_id": (order.partner_invoice_id or self.partner_id).id,
             "company_id": self.company_id.id,
             "invoice_origin": self.name,
             "invoice_user_id": (order.user_id or self.user_id).id,
-            "ref": self.env._("Return %(ret)s", ret=self.name),
+            "ref": self.env._("Return %(ret)s", ret=self.name) + (f" ({receipt.name})" if receipt else ""),
             "service_return_id": self.id,
             "invoice_line_ids": [],
         }
@@ -604,29 +615,314 @@ class ServiceReturn(models.Model):
                     {
                         "name": self.env._("Compensation agreed for %(ret)s", ret=self.name),
                         "quantity": 1.0,
-                        "price_unit": self.compensation_amount,
+                        "price_unit": self._compensation_in_order_currency(order),
                     }
                 )
             )
             return vals
-        for line in self.line_ids:
-            sale_line = line.move_id.sale_line_id
-            line_vals = {"product_id": line.product_id.id, "quantity": line.quantity}
-            if sale_line:
-                line_vals.update(
+        for sale_line, quantity in (quantities or {}).items():
+            vals["invoice_line_ids"].append(
+                Command.create(
                     {
+                        "product_id": sale_line.product_id.id,
+                        "quantity": quantity,
+                        "product_uom_id": sale_line.product_uom.id,
                         "price_unit": sale_line.price_unit,
                         "discount": sale_line.discount,
                         "tax_ids": [Command.set(sale_line.tax_id.ids)],
                         "sale_line_ids": [Command.link(sale_line.id)],
                     }
                 )
-            vals["invoice_line_ids"].append(Command.create(line_vals))
+            )
         return vals
 
     def _check_pickings_done(self):
-        """A return is done once every transfer it created is done (or cancelled)."""
+        """Re-evaluate an approved form once every transfer it created is done or cancelled:
+        done when goods came back or a replacement was shipped, cancelled when every
+        transfer was cancelled. The Sales Manager is told what did not happen."""
         for ret in self.filtered(lambda r: r.state == "approved"):
-            states = set(ret.stock_picking_ids.mapped("state"))
-            if states and states <= {"done", "cancel"} and "done" in states:
-                ret._write_transition({"state": "done"})
+            pickings = ret.stock_picking_ids
+            if not pickings or any(p.state not in ("done", "cancel") for p in pickings):
+                continue
+            receipts = pickings.filtered(lambda p: p.location_id.usage == "customer")
+            came_back = "done" in receipts.mapped("state")
+            shipped = "done" in (pickings - receipts).mapped("state")
+            if not came_back and not shipped:
+                ret._write_transition({"state": "cancelled"})
+                ret._notify_settlement_gap(
+                    self.env._(
+                        "Every transfer of %(ret)s was cancelled: nothing came back and nothing was shipped, "
+                        "so the form is cancelled. Agree with the customer on what happens next.",
+                        ret=ret.name,
+                    )
+                )
+                continue
+            ret._write_transition({"state": "done"})
+            if ret.settlement == "replacement" and not shipped:
+                ret._notify_settlement_gap(
+                    self.env._(
+                        "The goods of %(ret)s came back but its replacement delivery was cancelled: the customer "
+                        "has neither the goods nor a replacement. Settle it with the customer (a new form, a "
+                        "refund or a compensation).",
+                        ret=ret.name,
+                    )
+                )
+            elif not came_back and receipts:
+                ret._notify_settlement_gap(
+                    self.env._(
+                        "The replacement of %(ret)s was shipped but its return transfer was cancelled: the "
+                        "returned goods never came back. Follow it up with the customer.",
+                        ret=ret.name,
+                    )
+                )
+
+    # ------------------------------------------------------------------
+    # Settlement: refund at receipt, preview, stock endings
+    # ------------------------------------------------------------------
+    settlement_preview = fields.Html(
+        compute="_compute_settlement_preview",
+        sanitize=False,
+        help="What the settlement will do to the order's delivered and invoiced quantities.",
+    )
+
+    @api.depends(
+        "settlement",
+        "compensation_amount",
+        "sale_order_id",
+        "line_ids.quantity",
+        "line_ids.move_id",
+        "line_ids.product_id",
+        "line_ids.replacement_product_id",
+    )
+    def _compute_settlement_preview(self):
+        for ret in self:
+            ret.settlement_preview = ret._render_settlement_preview()
+
+    @api.model
+    def _refund_quantity(self, returned, invoiced, delivered_after, rounding):
+        """What to credit of a sale line: the returned quantity, at most what was invoiced
+        beyond what the customer keeps (never negative)."""
+        quantity = min(returned, max(0.0, invoiced - delivered_after))
+        return float_round(quantity, precision_rounding=rounding)
+
+    def _settlement_order(self):
+        self.ensure_one()
+        return self.sale_order_id or self.line_ids.move_id.sale_line_id.order_id[:1]
+
+    def _compensation_in_order_currency(self, order):
+        """The agreed compensation (in the company's currency) in the order's currency."""
+        if not order or order.currency_id == self.currency_id:
+            return self.compensation_amount
+        return self.currency_id._convert(
+            self.compensation_amount, order.currency_id, self.company_id, fields.Date.context_today(self)
+        )
+
+    def _settlement_plan(self):
+        """One row per sale line of the form: what the settlement will do to it, in the
+        sale line's unit and the order's currency."""
+        self.ensure_one()
+        # Figures of the order this form returns from, for whoever reads the form.
+        lines = self.sudo().line_ids
+        returned = defaultdict(float)
+        replaced = defaultdict(float)
+        for line in lines:
+            sale_line = line.move_id.sale_line_id
+            if not sale_line:
+                continue
+            quantity = line.product_id.uom_id._compute_quantity(line.quantity, sale_line.product_uom)
+            # As sale_stock counts them: only moves of the sale line's own product.
+            if line.product_id == sale_line.product_id:
+                returned[sale_line] += quantity
+            if self.settlement == "replacement" and line.replacement_product_id == sale_line.product_id:
+                replaced[sale_line] += quantity
+            returned.setdefault(sale_line, 0.0)
+        rows = []
+        to_refund = self.settlement in ("refund", "replacement")
+        for sale_line in returned:
+            delivered = sale_line.qty_delivered
+            after = delivered - (returned[sale_line] if to_refund else 0.0) + replaced[sale_line]
+            credit = 0.0
+            if self.settlement == "refund":
+                credit = self._refund_quantity(
+                    returned[sale_line], sale_line.qty_invoiced, after, sale_line.product_uom.rounding
+                )
+            invoiced_after = sale_line.qty_invoiced - credit
+            ordered_basis = sale_line.product_id.invoice_policy == "order"
+            rows.append(
+                {
+                    "sale_line": sale_line,
+                    "delivered": delivered,
+                    "delivered_after": after,
+                    "invoiced": sale_line.qty_invoiced,
+                    "credit_qty": credit,
+                    "credit_amount": sale_line.currency_id.round(
+                        credit * sale_line.price_unit * (1 - (sale_line.discount or 0.0) / 100.0)
+                    ),
+                    "to_invoice_after": (sale_line.product_uom_qty if ordered_basis else after) - invoiced_after,
+                }
+            )
+        return rows
+
+    def _settlement_explanation(self):
+        self.ensure_one()
+        return {
+            "refund": self.env._(
+                "The goods come back and the order's delivered quantity drops. When they are received, a "
+                "credit note is drafted for what was invoiced beyond what the customer keeps; what was not "
+                "invoiced yet is simply no longer invoiced."
+            ),
+            "replacement": self.env._(
+                "The goods come back and a replacement is delivered on the same order line: the delivered "
+                "quantity ends where it began (after a shipping error, at the ordered product). No credit note."
+            ),
+            "compensation": self.env._(
+                "No goods move: a credit note of the agreed amount is drafted at the final approval."
+            ),
+            "return_only": self.env._(
+                "The goods come back without refund or replacement: the order's delivered and invoiced "
+                "quantities stay as they are."
+            ),
+        }[self.settlement]
+
+    def _render_settlement_preview(self):
+        self.ensure_one()
+        if not self.settlement:
+            return False
+        order = self._settlement_order().sudo()
+        parts = [Markup("<p>%s</p>") % self._settlement_explanation()]
+        if self.settlement == "compensation":
+            amount = self._compensation_in_order_currency(order)
+            parts.append(
+                Markup("<p>%s</p>")
+                % self.env._(
+                    "Credit note: %(amount)s",
+                    amount=format_amount(self.env, amount, order.currency_id or self.currency_id),
+                )
+            )
+            return Markup("").join(parts)
+        rows = self._settlement_plan()
+        if not rows:
+            return Markup("").join(parts)
+        head = [
+            self.env._("Product"),
+            self.env._("Unit"),
+            self.env._("Delivered: now → after"),
+            self.env._("Invoiced"),
+            self.env._("To credit"),
+            self.env._("Credit amount"),
+            self.env._("To invoice after"),
+        ]
+        html = Markup('<table class="table table-sm o_settlement_preview"><thead><tr>')
+        html += Markup("").join(Markup("<th>%s</th>") % label for label in head)
+        html += Markup("</tr></thead><tbody>")
+
+        def qty(value):
+            return formatLang(self.env, value, dp="Product Unit of Measure")
+
+        for row in rows:
+            sale_line = row["sale_line"]
+            cells = [
+                sale_line.product_id.display_name,
+                sale_line.product_uom.name,
+                f"{qty(row['delivered'])} → {qty(row['delivered_after'])}",
+                qty(row["invoiced"]),
+                qty(row["credit_qty"]),
+                format_amount(self.env, row["credit_amount"], sale_line.currency_id),
+                qty(row["to_invoice_after"]),
+            ]
+            html += Markup("<tr>") + Markup("").join(Markup("<td>%s</td>") % cell for cell in cells)
+            html += Markup("</tr>")
+        html += Markup("</tbody></table>")
+        parts.append(html)
+        if any(row["sale_line"].product_id.invoice_policy == "order" for row in rows) and self.settlement == "refund":
+            parts.append(
+                Markup('<p class="text-warning">%s</p>')
+                % self.env._(
+                    "Some products are invoiced on ordered quantities: the order keeps invoicing what was "
+                    "ordered. Lower the ordered quantity if the customer is not to be invoiced for the "
+                    "returned goods."
+                )
+            )
+        return Markup("").join(parts)
+
+    def _settle_receipt(self, receipts):
+        """Credit what ``receipts`` (done return transfers of this refund form) brought
+        back, per sale line, for what was invoiced beyond what the customer keeps. Only
+        the form's own return moves count, and never more than the form returns."""
+        self.ensure_one()
+        form_moves = self.line_ids.move_id
+        returned = defaultdict(float)
+        for line in self.line_ids:
+            sale_line = line.move_id.sale_line_id
+            if sale_line and line.product_id == sale_line.product_id:
+                returned[sale_line] += line.product_id.uom_id._compute_quantity(line.quantity, sale_line.product_uom)
+
+        def received_in(pickings):
+            result = defaultdict(float)
+            for move in pickings.move_ids:
+                sale_line = move.sale_line_id
+                if (
+                    move.state == "done"
+                    and move.to_refund
+                    and move.origin_returned_move_id in form_moves
+                    and sale_line in returned
+                ):
+                    result[sale_line] += move.product_uom._compute_quantity(move.quantity, sale_line.product_uom)
+            return result
+
+        received = received_in(receipts)
+        earlier = received_in(self.stock_picking_ids - receipts)
+        quantities = {}
+        for sale_line, quantity in received.items():
+            rounding = sale_line.product_uom.rounding
+            quantity = min(quantity, max(0.0, returned[sale_line] - earlier[sale_line]))
+            credit = self._refund_quantity(quantity, sale_line.qty_invoiced, sale_line.qty_delivered, rounding)
+            if float_compare(credit, 0.0, precision_rounding=rounding) > 0:
+                quantities[sale_line] = credit
+        if quantities:
+            self._create_credit_note(quantities, receipts)
+        elif received:
+            self.message_post(
+                body=self.env._(
+                    "%(receipt)s received: nothing of it was invoiced, so no credit note; the order will "
+                    "invoice only what the customer keeps.",
+                    receipt=", ".join(receipts.mapped("name")),
+                ),
+                subtype_xmlid="mail.mt_note",
+            )
+
+    def _check_stock_cancellable(self):
+        """A form whose goods came back or whose replacement shipped cannot be cancelled."""
+        for ret in self:
+            done = ret.stock_picking_ids.filtered(lambda p: p.state == "done")
+            if done:
+                raise UserError(
+                    self.env._(
+                        "%(ret)s cannot be cancelled: its transfer %(picking)s is already done (goods came back "
+                        "or a replacement was shipped). Settle the rest with the customer instead.",
+                        ret=ret.name,
+                        picking=done[0].name,
+                    )
+                )
+            posted = ret.credit_note_ids.filtered(lambda m: m.state == "posted")
+            if posted:
+                raise UserError(
+                    self.env._(
+                        "%(ret)s cannot be cancelled: its credit note %(move)s is posted.",
+                        ret=ret.name,
+                        move=posted[0].name,
+                    )
+                )
+
+    def _notify_settlement_gap(self, message):
+        """Note ``message`` in the chatter and give the Sales Manager a to-do about it."""
+        self.ensure_one()
+        self.message_post(body=message, subtype_xmlid="mail.mt_note")
+        manager = self.company_id.service_manager_user_id or self._users_with_role(GROUP_MANAGER, self.company_id)[:1]
+        if manager:
+            self.activity_schedule(
+                "mail.mail_activity_data_todo",
+                user_id=manager.id,
+                note=message,
+                summary=self.env._("Settle %(ret)s with the customer", ret=self.name),
+            )

@@ -1,5 +1,6 @@
 # Part of customer_service_control. See LICENSE file for full copyright and licensing details.
-from odoo import fields, models
+from odoo import api, fields, models
+from odoo.exceptions import UserError
 
 
 class StockPicking(models.Model):
@@ -24,15 +25,49 @@ class StockPicking(models.Model):
         for picking in self:
             picking.service_return_count = counts.get(picking, 0)
 
+    @api.model_create_multi
+    def create(self, vals_list):
+        pickings = super().create(vals_list)
+        pickings.filtered("service_return_id")._check_service_return_link()
+        return pickings
+
+    def write(self, vals):
+        if "service_return_id" in vals:
+            self._check_service_return_link()
+        return super().write(vals)
+
+    def _check_service_return_link(self):
+        """Only a return form links transfers to itself: a transfer linked by hand would
+        settle the form (credit notes are drafted from what its receipts bring back)."""
+        if self and not self.env.su:
+            raise UserError(
+                self.env._(
+                    "Transfers are linked to a Returned Product Handling Form only by the form itself, "
+                    "when it is approved."
+                )
+            )
+
     def _create_backorder_picking(self):
         backorder = super()._create_backorder_picking()
         if self.service_return_id:
-            backorder.service_return_id = self.service_return_id
+            # The rest of the form's receipt stays on the form, whoever validates it.
+            backorder.sudo().service_return_id = self.service_return_id
         return backorder
 
     def _action_done(self):
         res = super()._action_done()
-        self.service_return_id._check_pickings_done()
+        # The form follows its transfers whoever validates them: the storekeeper needs
+        # neither a service role nor Invoicing rights for the credit note it drafts.
+        for ret, receipts in self.sudo().filtered("service_return_id").grouped("service_return_id").items():
+            receipts = receipts.filtered(lambda p: p.state == "done" and p.location_id.usage == "customer")
+            if receipts and ret.settlement == "refund":
+                ret._settle_receipt(receipts)
+        self.service_return_id.sudo()._check_pickings_done()
+        return res
+
+    def action_cancel(self):
+        res = super().action_cancel()
+        self.service_return_id.sudo()._check_pickings_done()
         return res
 
     def action_create_service_return(self):

@@ -16,7 +16,10 @@ from . import test_report
 from . import test_return_checks
 from . import test_return_entry
 from . import test_return_flows
+from . import test_return_money
 from . import test_return_performance
+from . import test_return_settlement_guard
+from . import test_return_stock
 from . import test_review
 from . import test_review_concurrency
 from . import test_review_frozen

@@ -278,3 +278,52 @@ class ReturnCase(ServiceCase):
             ret.with_user(user).action_approve()
         self.assertIn(ret.state, ("approved", "done"))
         return ret
+
+
+class SettlementCase(ReturnCase):
+    """Orders in any unit, price list or delivery route, delivered step by step and
+    invoiced in full or in part, to check what a return does to money and stock."""
+
+    def sell(self, product, quantity, uom=None, price=None, pricelist=None):
+        """Confirm an order of ``quantity`` ``product`` (in ``uom``) and deliver it in full;
+        return the order and its last delivery, the one to the customer."""
+        line = {"product_id": product.id, "product_uom_qty": quantity, "price_unit": price or product.list_price}
+        if uom:
+            line["product_uom"] = uom.id
+        order = self.env["sale.order"].create(
+            {
+                "partner_id": self.customer.id,
+                "user_id": self.sales.id,
+                "order_line": [Command.create(line)],
+            }
+            | ({"pricelist_id": pricelist.id} if pricelist else {})
+        )
+        order.action_confirm()
+        for _step in range(3):  # pick, pack, ship
+            for picking in order.picking_ids.filtered(lambda p: p.state not in ("done", "cancel")).sorted("id"):
+                picking.action_assign()
+                if picking.state == "assigned":
+                    picking.move_ids.picked = True
+                    picking.button_validate()
+        delivery = order.picking_ids.filtered(lambda p: p.location_dest_id.usage == "customer")
+        self.assertEqual(delivery.state, "done")
+        return order, delivery
+
+    def invoice(self, order, quantity=None):
+        """Post the order's invoice, for ``quantity`` only when given."""
+        invoice = order._create_invoices()
+        if quantity is not None:
+            invoice.invoice_line_ids.quantity = quantity
+        invoice.action_post()
+        return invoice
+
+    def approved(self, ret):
+        return self.approve(self.to_approval(ret))
+
+    @staticmethod
+    def receipts(ret):
+        return ret.stock_picking_ids.filtered(lambda p: p.location_id.usage == "customer")
+
+    @staticmethod
+    def replacements(ret):
+        return ret.stock_picking_ids.filtered(lambda p: p.location_dest_id.usage == "customer")

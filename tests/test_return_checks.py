@@ -134,16 +134,19 @@ class TestReturnChecks(ReturnCase):
         self.assertIn(self.sales.partner_id, message.partner_ids)
         self.assertFalse(ret.stock_picking_ids)
 
-    def test_cancel_keeps_done_transfers_and_frees_the_quantity(self):
+    def test_cancel_refused_once_goods_came_back_and_returned_quantity_stays_returned(self):
         ret = self.new_return(self.delivery, quantities={(self.bearing, None): 10}, settlement="replacement")
         self.approve(self.to_approval(ret))
         back = ret.stock_picking_ids.filtered(lambda p: p.picking_type_code == "incoming")
         replacement = ret.stock_picking_ids.filtered(lambda p: p.picking_type_code == "outgoing")
         self.validate(back)
-        ret.with_user(self.manager).action_cancel()
-        self.assertEqual(ret.state, "cancelled")
+        with self.refused(UserError, "cannot be cancelled: its transfer"):
+            ret.with_user(self.manager).action_cancel()
+        self.assertEqual(ret.state, "approved")
+        self.assertEqual(replacement.state, "assigned")
+        replacement.action_cancel()
+        self.assertEqual(ret.state, "done", "the goods came back; the manager settles the rest")
         self.assertEqual(back.state, "done")
-        self.assertEqual(replacement.state, "cancel")
         with self.refused(UserError, "needs the state"):
             ret.with_user(self.manager).action_confirm()
         again = self.new_return(self.delivery)

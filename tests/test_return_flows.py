@@ -13,6 +13,7 @@ class TestReturnFlows(ReturnCase):
         order, delivery = self.sell_and_deliver([(self.bearing, 10, None)])
         line = order.order_line
         self.assertEqual(line.qty_delivered, 10)
+        order._create_invoices().action_post()
         stock_before = self.on_hand(self.bearing)
 
         ret = self.new_return(delivery, "return_type_whole_batch", settlement="refund")
@@ -30,7 +31,12 @@ class TestReturnFlows(ReturnCase):
         self.assertEqual(picking.move_ids.origin_returned_move_id, delivery.move_ids)
         self.assertTrue(picking.move_ids.to_refund)
         self.assertEqual(ret.line_ids.return_move_id, picking.move_ids)
+        self.assertFalse(ret.credit_note_ids, "credited once the goods are back")
 
+        self.validate(picking)
+        self.assertEqual(ret.state, "done")
+        self.assertEqual(self.on_hand(self.bearing), stock_before + 10)
+        self.assertEqual(line.qty_delivered, 0)
         credit = ret.credit_note_ids
         self.assertEqual(credit.move_type, "out_refund")
         self.assertEqual(credit.state, "draft")
@@ -38,11 +44,7 @@ class TestReturnFlows(ReturnCase):
         self.assertEqual(credit.invoice_line_ids.quantity, 10)
         self.assertAlmostEqual(credit.amount_untaxed, 400.0)
         self.assertEqual(credit.invoice_line_ids.sale_line_ids, line)
-
-        self.validate(picking)
-        self.assertEqual(ret.state, "done")
-        self.assertEqual(self.on_hand(self.bearing), stock_before + 10)
-        self.assertEqual(line.qty_delivered, 0)
+        self.assertEqual(line.qty_invoiced, 0)
 
     def test_whole_batch_needs_a_confirmed_nonconformity(self):
         _order, delivery = self.sell_and_deliver([(self.bearing, 10, None)])
