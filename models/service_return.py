@@ -46,7 +46,8 @@ class ServiceReturn(models.Model):
         "inspection_required",
         "nonconformity_required",
     )
-    # Read-only once the form left the draft, by every path.
+    # Read-only once the form left the draft, by every path (the lines guard themselves:
+    # the inspectors record their results through the form's one2many).
     _FROZEN_AFTER_DRAFT = (
         "partner_id",
         "sale_order_id",
@@ -54,7 +55,6 @@ class ServiceReturn(models.Model):
         "date",
         "company_id",
         "reason",
-        "line_ids",
         "return_type_id",
         "settlement",
         "compensation_amount",

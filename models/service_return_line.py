@@ -150,7 +150,9 @@ class ServiceReturnLine(models.Model):
 
     def _lock_moves(self, moves):
         """Lock the delivered moves being returned, so that two forms drafted or confirmed
-        at the same moment cannot together return more than was delivered. The no-op
+        at the same moment cannot together return more than was delivered (FOR NO KEY
+        UPDATE: the FOR UPDATE that still lets rows referring to the move be inserted,
+        e.g. the other form's line, so that it fails here clearly instead of waiting). The no-op
         update makes a transaction that started before a concurrent one committed fail
         with a serialization error (Odoo retries the request) instead of counting on a
         stale snapshot."""
@@ -158,7 +160,9 @@ class ServiceReturnLine(models.Model):
             return
         try:
             with self.env.cr.savepoint(flush=False):
-                self.env.cr.execute("SELECT id FROM stock_move WHERE id IN %s FOR UPDATE NOWAIT", [tuple(moves.ids)])
+                self.env.cr.execute(
+                    "SELECT id FROM stock_move WHERE id IN %s FOR NO KEY UPDATE NOWAIT", [tuple(moves.ids)]
+                )
         except LockNotAvailable:
             raise UserError(
                 self.env._(
@@ -220,7 +224,7 @@ class ServiceReturnLine(models.Model):
                         "Lot %(lot)s of %(product)s was not delivered in %(delivery)s.",
                         lot=lot.name,
                         product=line.product_id.display_name,
-                        delivery=move.picking_id.name,
+                        delivery=move.picking_id.name or move.reference,
                     )
                 )
             left = available.get((move, lot), 0.0) if lot else left_move
@@ -237,7 +241,7 @@ class ServiceReturnLine(models.Model):
                         left=float_round(max(left, 0.0), precision_rounding=rounding),
                         unit=line.uom_id.name,
                         product=product,
-                        delivery=move.picking_id.name,
+                        delivery=move.picking_id.name or move.reference,
                         asked=asked,
                     )
                 )

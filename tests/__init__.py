@@ -15,3 +15,7 @@ from . import test_satisfaction
 from . import test_site_inspection
 from . import test_sla_watch
 from . import test_visit
+from . import test_return_approval
+from . import test_return_inspection
+from . import test_return_frozen
+from . import test_return_concurrency
