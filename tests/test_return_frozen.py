@@ -1,4 +1,6 @@
 # Part of customer_service_control. See LICENSE file for full copyright and licensing details.
+from lxml import etree
+
 from odoo import Command
 from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.tests import tagged
@@ -287,3 +289,37 @@ class TestReturnFrozen(ReturnCase):
         }.items():
             shown = {flag for flag in flags if ret.with_user(user)[flag]}
             self.assertEqual(shown, allowed, user.login)
+
+    def test_form_view_mirrors_the_checks(self):
+        """Buttons hide on their can_* flag; the inspection columns follow can_record_inspection;
+        the stamps and the shipping-error page are never typed in by whoever may not."""
+        arch = etree.fromstring(
+            self.env["service.return"].with_user(self.sales).get_views([(False, "form")])["views"]["form"]["arch"]
+        )
+        for method, flag in (
+            ("action_ask_confirmation", "can_ask_confirmation"),
+            ("action_confirm", "can_confirm"),
+            ("action_start_inspection", "can_start_inspection"),
+            ("action_request_approval", "can_request_approval"),
+            ("action_approve", "can_approve"),
+            ("action_open_refuse_wizard", "can_refuse"),
+            ("action_cancel", "can_cancel"),
+        ):
+            buttons = arch.xpath(f"//header/button[@name='{method}']")
+            self.assertEqual([b.get("invisible") for b in buttons], [f"not {flag}"], method)
+        for name in ("inspection_result", "defect", "measured_values", "measured_vibration_grade_id"):
+            nodes = arch.xpath(f"//field[@name='line_ids']//field[@name='{name}']")
+            self.assertEqual(len(nodes), 2, f"{name}: list and form")
+            for node in nodes:
+                self.assertEqual(node.get("readonly"), "not parent.can_record_inspection", name)
+        for name in ("inspector_id", "inspection_date"):
+            for node in arch.xpath(f"//field[@name='line_ids']//field[@name='{name}']"):
+                self.assertIn(node.get("readonly"), (None, "1", "True"), name)
+            self.assertTrue(self.env["service.return.line"]._fields[name].readonly)
+        for name in ("shipping_error_kind", "shipping_error_cause"):
+            self.assertEqual(arch.xpath(f"//field[@name='{name}']")[0].get("readonly"), "not can_edit_shipping_error")
+        for name in set(FORM_FIELDS) - {"company_id"}:  # company_id: multi-company users only
+            nodes = arch.xpath(f"//sheet//field[@name='{name}'][not(ancestor::field)]")
+            self.assertTrue(nodes, name)
+            for node in nodes:
+                self.assertEqual(node.get("readonly"), "state != 'draft'", name)
