@@ -2,19 +2,32 @@
 from collections import defaultdict
 
 from markupsafe import Markup
+from psycopg2.errors import LockNotAvailable
 
 from odoo import Command, api, fields, models
-from odoo.exceptions import UserError
+from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.tools import float_compare, float_round, format_amount, formatLang, is_html_empty
 
-from ..const import GROUP_INSPECTOR, GROUP_MANAGER, GROUP_PRODUCTION_MANAGER, GROUP_USER
+from ..const import GROUP_GM, GROUP_INSPECTOR, GROUP_MANAGER, GROUP_PRODUCTION_MANAGER, GROUP_USER
 from .service_return_type import SETTLEMENTS
 
 OPEN_STATES = ("draft", "confirmed", "inspection", "approval", "approved")
+ACT_APPROVAL = "customer_service_control.mail_act_return_approval"
+ACT_INSPECTION = "customer_service_control.mail_act_return_inspection"
 
 
 class ServiceReturn(models.Model):
-    """The Returned Product Handling Form (退回产品处理单, procedure 4.2.3)."""
+    """The Returned Product Handling Form (退回产品处理单, procedure 4.2.3).
+
+    Approval rule (4.2.3.2): the steps a form needs are fixed on it when the Sales
+    Manager confirms it — the return type's approver, then always the General
+    Manager's final approval. Each step is signed once, by a holder of its role, and
+    nobody signs two steps of one form. An intermediate step (leadership, Sales
+    Manager) belongs to the holders of its role other than the General Managers, who
+    sign last; when nobody but General Managers holds that role in the form's
+    company, the General Manager's final signature covers the step too, so that a
+    company whose only leader is its GM can still finish a return.
+    """
 
     _name = "service.return"
     _description = "Returned Product Handling Form"
@@ -31,7 +44,37 @@ class ServiceReturn(models.Model):
         "refused_by_id",
         "refusal_reason",
         "settled_at",
+        "inspection_required",
+        "nonconformity_required",
     )
+    # Read-only once the form left the draft, by every path (the lines guard themselves:
+    # the inspectors record their results through the form's one2many).
+    _FROZEN_AFTER_DRAFT = (
+        "partner_id",
+        "sale_order_id",
+        "picking_id",
+        "date",
+        "company_id",
+        "reason",
+        "return_type_id",
+        "settlement",
+        "compensation_amount",
+    )
+    # The Sales Manager's page (4.2.3.1 ③), filled in before confirming.
+    _SHIPPING_ERROR_FIELDS = ("shipping_error_kind", "shipping_error_cause")
+    # can_* flag -> the check its button's method runs.
+    _CAN_CHECKS = {
+        "can_ask_confirmation": "_check_can_ask_confirmation",
+        "can_confirm": "_check_can_confirm",
+        "can_start_inspection": "_check_can_start_inspection",
+        "can_assign_inspectors": "_check_can_assign_inspectors",
+        "can_record_inspection": "_check_can_record_inspection",
+        "can_request_approval": "_check_can_request_approval",
+        "can_approve": "_check_can_approve",
+        "can_refuse": "_check_can_refuse",
+        "can_cancel": "_check_can_cancel",
+        "can_edit_shipping_error": "_check_can_edit_shipping_error",
+    }
 
     state = fields.Selection(
         [
@@ -81,6 +124,12 @@ class ServiceReturn(models.Model):
     # Approvals
     confirmed_by_id = fields.Many2one("res.users", readonly=True, copy=False)
     confirmed_at = fields.Datetime(readonly=True, copy=False)
+    inspection_required = fields.Boolean(
+        readonly=True, copy=False, help="Fixed from the return type when the form was confirmed."
+    )
+    nonconformity_required = fields.Boolean(
+        readonly=True, copy=False, help="Fixed from the return type when the form was confirmed."
+    )
     inspector_ids = fields.Many2many(
         "res.users",
         string="Inspectors",
@@ -102,15 +151,26 @@ class ServiceReturn(models.Model):
     action_count = fields.Integer(compute="_compute_action_count")
     has_nonconforming = fields.Boolean(compute="_compute_inspection_summary")
     inspection_complete = fields.Boolean(compute="_compute_inspection_summary")
+    # What the current user may do (the buttons and read-only fields of the form)
+    can_ask_confirmation = fields.Boolean(compute="_compute_can")
+    can_confirm = fields.Boolean(compute="_compute_can")
+    can_start_inspection = fields.Boolean(compute="_compute_can")
+    can_assign_inspectors = fields.Boolean(compute="_compute_can")
+    can_record_inspection = fields.Boolean(compute="_compute_can")
+    can_request_approval = fields.Boolean(compute="_compute_can")
+    can_approve = fields.Boolean(compute="_compute_can")
+    can_refuse = fields.Boolean(compute="_compute_can")
+    can_cancel = fields.Boolean(compute="_compute_can")
+    can_edit_shipping_error = fields.Boolean(compute="_compute_can")
 
     # ------------------------------------------------------------------
     # Computes
     # ------------------------------------------------------------------
-    @api.depends("approval_ids", "return_type_id", "state")
+    @api.depends("approval_ids.state", "state")
     def _compute_next_approver(self):
         for ret in self:
-            step = ret._next_approval_step() if ret.state == "approval" else False
-            ret.next_approver_group_id = self.env.ref(step) if step else False
+            pending = ret._pending_steps() if ret.state == "approval" else ret.approval_ids.browse()
+            ret.next_approver_group_id = pending[:1].group_id
 
     def _compute_picking_count(self):
         counts = dict(
@@ -144,6 +204,32 @@ class ServiceReturn(models.Model):
             ret.has_nonconforming = "nonconforming" in results
             ret.inspection_complete = bool(ret.line_ids) and all(results)
 
+    @api.depends_context("uid")
+    @api.depends(
+        "state",
+        "reason",
+        "line_ids",
+        "settlement",
+        "compensation_amount",
+        "return_type_id",
+        "shipping_error_kind",
+        "shipping_error_cause",
+        "inspector_ids",
+        "line_ids.inspection_result",
+        "line_ids.inspector_id",
+        "approval_ids.state",
+    )
+    def _compute_can(self):
+        """The same checks as the buttons' methods, for the current user."""
+        for ret in self:
+            for flag, check in self._CAN_CHECKS.items():
+                try:
+                    getattr(ret, check)()
+                except (AccessError, UserError, ValidationError):
+                    ret[flag] = False
+                else:
+                    ret[flag] = True
+
     # ------------------------------------------------------------------
     # Onchange
     # ------------------------------------------------------------------
@@ -154,19 +240,90 @@ class ServiceReturn(models.Model):
             self.settlement = allowed[0]
 
     # ------------------------------------------------------------------
+    # Constraints
+    # ------------------------------------------------------------------
+    @api.constrains("partner_id", "sale_order_id", "picking_id", "line_ids")
+    def _check_lines_match_customer_and_order(self):
+        """The customer, the order and the delivery of the form are those of its lines:
+        the credit note and the replacement go to whoever sent the goods back."""
+        for ret in self:
+            customer = ret.partner_id.commercial_partner_id
+            order = ret.sale_order_id
+            if order and order.partner_id.commercial_partner_id != customer:
+                raise ValidationError(
+                    self.env._(
+                        "The order %(order)s of %(ret)s was placed by %(buyer)s, not by %(customer)s.",
+                        order=order.name,
+                        ret=ret.name,
+                        buyer=order.partner_id.commercial_partner_id.display_name,
+                        customer=customer.display_name,
+                    )
+                )
+            for line in ret.line_ids:
+                move = line.move_id
+                delivered_to = (move.picking_id.partner_id or move.partner_id).commercial_partner_id
+                wrong = False
+                if delivered_to != customer:
+                    wrong = self.env._("was delivered to %(partner)s", partner=delivered_to.display_name)
+                elif order and move.sale_line_id.order_id != order:
+                    wrong = self.env._(
+                        "was sold on %(order)s", order=move.sale_line_id.order_id.name or self.env._("no order")
+                    )
+                elif ret.picking_id and move.picking_id != ret.picking_id:
+                    wrong = self.env._("came with %(delivery)s", delivery=move.picking_id.name)
+                if wrong:
+                    raise ValidationError(
+                        self.env._(
+                            "%(product)s on %(ret)s %(wrong)s: the customer, order and delivery of the form "
+                            "must be those of its returned products.",
+                            product=line.product_id.display_name,
+                            ret=ret.name,
+                            wrong=wrong,
+                        )
+                    )
+
+    @api.constrains("inspector_ids")
+    def _check_inspectors(self):
+        inspector_group = self.env.ref(GROUP_INSPECTOR)
+        for ret in self:
+            others = ret.inspector_ids.filtered(lambda user: inspector_group not in user.groups_id)
+            if others:
+                raise ValidationError(
+                    self.env._(
+                        "%(users)s cannot re-inspect %(ret)s: inspectors need the role “%(role)s”.",
+                        users=", ".join(others.mapped("name")),
+                        ret=ret.name,
+                        role=inspector_group.sudo().name,
+                    )
+                )
+
+    # ------------------------------------------------------------------
     # CRUD
     # ------------------------------------------------------------------
-    _FROZEN_AFTER_DRAFT = ("partner_id", "return_type_id", "settlement", "compensation_amount", "sale_order_id")
+    @api.model_create_multi
+    def create(self, vals_list):
+        returns = super().create(vals_list)
+        if not self.env.su:
+            # What was stored, context defaults included.
+            if returns.filtered("inspector_ids"):
+                returns._check_role([GROUP_PRODUCTION_MANAGER], self.env._("Assigning inspectors"))
+            if returns.filtered(lambda r: any(r[name] for name in self._SHIPPING_ERROR_FIELDS)):
+                returns._check_role([GROUP_MANAGER], self.env._("Recording the shipping error"))
+        return returns
 
     def write(self, vals):
-        if "inspector_ids" in vals:
-            self._check_role([GROUP_PRODUCTION_MANAGER], self.env._("Assigning inspectors"))
-        if not self.env.su and set(vals) & set(self._FROZEN_AFTER_DRAFT):
+        if not self.env.su:
+            if "inspector_ids" in vals:
+                self._check_can_assign_inspectors()
+            if set(vals) & set(self._SHIPPING_ERROR_FIELDS):
+                self._check_can_edit_shipping_error()
+            frozen = set(vals) & set(self._FROZEN_AFTER_DRAFT)
             started = self.filtered(lambda r: r.state != "draft")
-            if started:
+            if frozen and started:
                 raise UserError(
                     self.env._(
-                        "The customer, type and settlement of %(ret)s can only be changed while it is a draft.",
+                        "%(fields)s of %(ret)s can only be changed while it is a draft.",
+                        fields=", ".join(sorted(self._fields[name]._description_string(self.env) for name in frozen)),
                         ret=started[0].name,
                     )
                 )
@@ -176,158 +333,148 @@ class ServiceReturn(models.Model):
     # Actions
     # ------------------------------------------------------------------
     def action_ask_confirmation(self):
-        """The handler has filled in the form: ask the Sales Manager to confirm it."""
-        self._check_transition(("draft",), [GROUP_USER], self.env._("Asking for confirmation"))
-        self._ensure_complete()
+        """The handler has filled in the form: ask the Sales Manager to confirm it. The
+        shipping-error page is the manager's: it is not needed yet."""
+        self._lock_for_transition()
+        self._check_can_ask_confirmation()
         for ret in self:
             manager = ret.company_id.service_manager_user_id or ret._users_with_role(GROUP_MANAGER, ret.company_id)[:1]
-            if manager:
+            if manager and not ret.activity_search([ACT_APPROVAL], user_id=manager.id):
                 ret.activity_schedule(
-                    "customer_service_control.mail_act_return_approval",
+                    ACT_APPROVAL,
                     user_id=manager.id,
                     summary=self.env._("Confirm return %(ret)s", ret=ret.name),
                 )
         return True
 
     def action_confirm(self):
-        """The Sales Manager confirms the handler's form (4.2.3.2)."""
-        self._check_transition(("draft",), [GROUP_MANAGER], self.env._("Confirming a return"))
-        self._ensure_complete()
+        """The Sales Manager confirms the handler's form (4.2.3.2); every return is
+        confirmed by him. The quantities are checked again under a lock, and the
+        approval steps are fixed on the form."""
+        self._lock_for_transition()
+        self._check_can_confirm()
+        self.line_ids.sudo()._check_returnable()
         now = fields.Datetime.now()
-        self.activity_feedback(["customer_service_control.mail_act_return_approval"], feedback=self.env._("Confirmed"))
+        self._close_activities(ACT_APPROVAL, self.env._("Confirmed"))
         for ret in self:
-            ret._write_transition({"state": "confirmed", "confirmed_by_id": self.env.user.id, "confirmed_at": now})
+            rtype = ret.return_type_id
+            ret._write_transition(
+                {
+                    "state": "confirmed",
+                    "confirmed_by_id": self.env.user.id,
+                    "confirmed_at": now,
+                    "inspection_required": rtype.requires_inspection,
+                    "nonconformity_required": rtype.requires_inspection and rtype.requires_nonconformity,
+                }
+            )
             ret._log_approval("confirmation", group=self.env.ref(GROUP_MANAGER))
-            if ret.return_type_id.requires_inspection:
+            ret._create_approval_steps()
+            if ret.inspection_required:
                 ret._notify_production()
         return True
 
     def action_start_inspection(self):
         """The Production Manager assigns the inspectors who re-inspect the goods."""
-        self._check_transition(("confirmed",), [GROUP_PRODUCTION_MANAGER], self.env._("Organising the re-inspection"))
-        for ret in self:
-            if not ret.return_type_id.requires_inspection:
-                raise UserError(self.env._("The return type of %(ret)s needs no re-inspection.", ret=ret.name))
-            if not ret.inspector_ids:
-                raise UserError(self.env._("Assign the inspectors who re-inspect %(ret)s.", ret=ret.name))
+        self._lock_for_transition()
+        self._check_can_start_inspection()
         self._write_transition({"state": "inspection"})
-        self.activity_feedback(["customer_service_control.mail_act_return_inspection"])
+        self._close_activities(ACT_INSPECTION)
         for ret in self:
             for inspector in ret.inspector_ids:
                 ret.activity_schedule(
-                    "customer_service_control.mail_act_return_inspection",
+                    ACT_INSPECTION,
                     user_id=inspector.id,
                     summary=self.env._("Re-inspect the returned goods of %(ret)s", ret=ret.name),
                 )
         return True
 
     def action_request_approval(self):
-        """Send the form to its approvers: after re-inspection, or after confirmation
-        when the type needs none."""
-        self._check_transition(
-            ("confirmed", "inspection"),
-            [GROUP_MANAGER, GROUP_INSPECTOR],
-            self.env._("Sending the return for approval"),
-        )
-        for ret in self:
-            rtype = ret.return_type_id
-            if rtype.requires_inspection:
-                if ret.state != "inspection":
-                    raise UserError(self.env._("%(ret)s must be re-inspected first.", ret=ret.name))
-                if not ret.inspection_complete:
-                    raise UserError(
-                        self.env._("Record the re-inspection result of every line of %(ret)s.", ret=ret.name)
-                    )
-                if rtype.requires_nonconformity and not ret.has_nonconforming:
-                    raise UserError(
-                        self.env._(
-                            "The re-inspection of %(ret)s found no nonconformity: a %(type)s cannot be approved.",
-                            ret=ret.name,
-                            type=rtype.name,
-                        )
-                    )
+        """Send the form to its approvers: after the re-inspection (an assigned inspector
+        or the Production Manager), or after confirmation when the type needs none
+        (the Sales Manager). The re-inspection results are frozen from then on."""
+        self._lock_for_transition()
+        self._check_can_request_approval()
         self._write_transition({"state": "approval"})
-        self.activity_feedback(["customer_service_control.mail_act_return_inspection"])
+        self._close_activities(ACT_INSPECTION)
         self._schedule_next_approval()
         return True
 
     def action_approve(self):
-        """Give the next approval the return type needs; the last one carries the return out."""
-        self._check_state(("approval",), self.env._("Approving a return"))
+        """Sign the next step of the form; the last signature carries the return out,
+        once the quantities were checked again under a lock."""
+        self._lock_for_transition()
+        self._check_can_approve()
+        now = fields.Datetime.now()
         for ret in self:
-            step = ret._next_approval_step()
-            ret._check_role([step], self.env._("Approving this return"))
-            if not self.env.su and self.env.user in ret.approval_ids.filtered(lambda a: a.kind == "approval").user_id:
-                raise UserError(
-                    self.env._(
-                        "You already approved %(ret)s; its next approval needs another person "
-                        "with the role “%(role)s”.",
-                        ret=ret.name,
-                        role=self.env.ref(step).name,
-                    )
+            steps = ret._steps_signable_by(self.env.user)
+            covered = steps.filtered(lambda step, ret=ret: not step.is_final and not ret._step_signers(step))
+            for step in steps:
+                step.sudo().write(
+                    {
+                        "state": "approved",
+                        "user_id": self.env.user.id,
+                        "date": now,
+                        "note": self.env._(
+                            "Covered by the General Manager's final approval: nobody else holds this role in "
+                            "%(company)s.",
+                            company=ret.company_id.name,
+                        )
+                        if step in covered
+                        else False,
+                    }
                 )
-            ret._log_approval("approval", group=self.env.ref(step))
-            ret.activity_feedback(
-                ["customer_service_control.mail_act_return_approval"], feedback=self.env._("Approved")
+            ret.activity_unlink([ACT_APPROVAL])
+            ret.message_post(
+                body=self.env._("Approved: %(steps)s.", steps=", ".join(steps.group_id.sudo().mapped("name"))),
+                subtype_xmlid="mail.mt_note",
             )
-            if ret._next_approval_step():
+            if ret._pending_steps():
                 ret._schedule_next_approval()
             else:
+                ret.line_ids.sudo()._check_returnable()  # the approver need not read stock
                 ret._write_transition({"state": "approved"})
                 ret._carry_out()
         return True
 
     def action_refuse(self, reason):
-        """Refuse at confirmation or at an approval, with a reason; the handler is told."""
-        self._check_state(("draft", "confirmed", "inspection", "approval"), self.env._("Refusing a return"))
+        """Refuse with a reason: the Sales Manager before the approval, then whoever may
+        sign the current step. The handler is told."""
+        self._lock_for_transition()
         if not reason or not reason.strip():
             raise UserError(self.env._("Give the reason for refusing the return."))
+        self._check_can_refuse()
+        reason = reason.strip()
+        now = fields.Datetime.now()
         for ret in self:
-            if ret.state == "approval":
-                step = ret._next_approval_step()
-                ret._check_role([step], self.env._("Refusing this return"))
+            step = ret._steps_signable_by(self.env.user)[:1] if ret.state == "approval" else False
+            if step:
+                step.sudo().write({"state": "refused", "user_id": self.env.user.id, "date": now, "note": reason})
             else:
-                ret._check_role([GROUP_MANAGER], self.env._("Refusing this return"))
-            ret._write_transition(
-                {
-                    "state": "refused",
-                    "refused_by_id": self.env.user.id,
-                    "refusal_reason": reason.strip(),
-                }
-            )
-            ret._log_approval("refusal", note=reason.strip())
-            ret.activity_unlink(
-                [
-                    "customer_service_control.mail_act_return_approval",
-                    "customer_service_control.mail_act_return_inspection",
-                ]
-            )
+                ret._log_approval("refusal", note=reason)
+            ret._write_transition({"state": "refused", "refused_by_id": self.env.user.id, "refusal_reason": reason})
+            ret.activity_unlink([ACT_APPROVAL, ACT_INSPECTION])
             ret.message_post(
-                body=self.env._("Return refused: %(reason)s", reason=reason.strip()),
+                body=self.env._("Return refused: %(reason)s", reason=reason),
                 partner_ids=ret.user_id.partner_id.ids,
-                subtype_xmlid="mail.mt_comment",
+                subtype_xmlid="mail.mt_note",
             )
         return True
 
     def action_open_refuse_wizard(self):
-        self._check_state(("draft", "confirmed", "inspection", "approval"), self.env._("Refusing a return"))
+        self._check_can_refuse()
         return self.env["service.refuse.wizard"]._open_for(self, "action_refuse")
 
     def action_cancel(self):
         """Cancel the return and its open transfers; refused once a transfer is done."""
-        self._check_transition(OPEN_STATES, [GROUP_MANAGER], self.env._("Cancelling a return"))
+        self._lock_for_transition()
+        self._check_can_cancel()
         self._check_stock_cancellable()
         self._write_transition({"state": "cancelled"})
         # The Sales Manager need not hold Inventory or Invoicing rights to withdraw what
         # this form created and nothing has used yet.
         self.sudo().stock_picking_ids.filtered(lambda p: p.state not in ("done", "cancel")).action_cancel()
         self.sudo().credit_note_ids.filtered(lambda m: m.state == "draft").button_cancel()
-        self.activity_unlink(
-            [
-                "customer_service_control.mail_act_return_approval",
-                "customer_service_control.mail_act_return_inspection",
-            ]
-        )
+        self.activity_unlink([ACT_APPROVAL, ACT_INSPECTION])
         return True
 
     def action_view_pickings(self):
@@ -404,8 +551,8 @@ class ServiceReturn(models.Model):
         vals = {
             "partner_id": partner.id,
             "company_id": deliveries.company_id[:1].id,
-            "picking_id": deliveries[:1].id if len(deliveries) == 1 else False,
-            "sale_order_id": deliveries.sale_id[:1].id,
+            "picking_id": deliveries.id if len(deliveries) == 1 else False,
+            "sale_order_id": deliveries.sale_id.id if len(deliveries.sale_id) == 1 else False,
             "return_type_id": self.env.ref("customer_service_control.return_type_partial").id,
             "line_ids": self._prepare_lines_from_pickings(deliveries),
         }
@@ -423,8 +570,143 @@ class ServiceReturn(models.Model):
         }
 
     # ------------------------------------------------------------------
+    # Checks of the transitions (the buttons' methods and the can_* flags)
+    # ------------------------------------------------------------------
+    def _check_can_ask_confirmation(self):
+        self._check_transition(("draft",), [GROUP_USER], self.env._("Asking for confirmation"))
+        self._ensure_complete()
+
+    def _check_can_confirm(self):
+        self._check_transition(("draft",), [GROUP_MANAGER], self.env._("Confirming a return"))
+        self._ensure_complete()
+        for ret in self:
+            if ret.return_type_id.requires_shipping_error_cause and (
+                not ret.shipping_error_kind or not (ret.shipping_error_cause or "").strip()
+            ):
+                raise UserError(
+                    self.env._(
+                        "The Sales Manager records what was shipped wrong and why on %(ret)s before confirming.",
+                        ret=ret.name,
+                    )
+                )
+            ret._ensure_steps_can_be_signed()
+
+    def _check_can_start_inspection(self):
+        self._check_transition(("confirmed",), [GROUP_PRODUCTION_MANAGER], self.env._("Organising the re-inspection"))
+        for ret in self:
+            if not ret.inspection_required:
+                raise UserError(self.env._("The return type of %(ret)s needs no re-inspection.", ret=ret.name))
+            if not ret.inspector_ids:
+                raise UserError(self.env._("Assign the inspectors who re-inspect %(ret)s.", ret=ret.name))
+
+    def _check_can_assign_inspectors(self):
+        self._check_transition(
+            ("draft", "confirmed", "inspection"), [GROUP_PRODUCTION_MANAGER], self.env._("Assigning inspectors")
+        )
+
+    def _check_can_record_inspection(self):
+        """Only an inspector assigned to the form records its results, during the re-inspection."""
+        action = self.env._("Recording a re-inspection result")
+        self._check_transition(("inspection",), [GROUP_INSPECTOR], action)
+        if self.env.su:
+            return
+        for ret in self:
+            if self.env.user not in ret.inspector_ids:
+                raise AccessError(
+                    self.env._(
+                        "%(action)s of %(ret)s is for the inspectors the Production Manager assigned to it "
+                        "(%(users)s).",
+                        action=action,
+                        ret=ret.name,
+                        users=", ".join(ret.inspector_ids.mapped("name")),
+                    )
+                )
+
+    def _check_can_request_approval(self):
+        action = self.env._("Sending the return for approval")
+        self._check_state(("confirmed", "inspection"), action)
+        for ret in self:
+            if not ret.inspection_required:
+                ret._check_role([GROUP_MANAGER], action)
+                continue
+            if ret.state != "inspection":
+                raise UserError(self.env._("%(ret)s must be re-inspected first.", ret=ret.name))
+            if not (
+                self.env.su or self.env.user in ret.inspector_ids or self.env.user.has_group(GROUP_PRODUCTION_MANAGER)
+            ):
+                raise AccessError(
+                    self.env._(
+                        "%(action)s after its re-inspection is for the inspectors assigned to %(ret)s "
+                        "or the role “%(role)s”.",
+                        action=action,
+                        ret=ret.name,
+                        role=self.env.ref(GROUP_PRODUCTION_MANAGER).sudo().name,
+                    )
+                )
+            missing = ret.line_ids.filtered(
+                lambda line, ret=ret: not line.inspection_result or line.inspector_id not in ret.inspector_ids
+            )
+            if missing:
+                raise UserError(
+                    self.env._(
+                        "Every line of %(ret)s needs a re-inspection result recorded by one of its inspectors; "
+                        "missing for %(products)s.",
+                        ret=ret.name,
+                        products=", ".join(missing.product_id.mapped("display_name")),
+                    )
+                )
+            if ret.nonconformity_required and not ret.has_nonconforming:
+                raise UserError(
+                    self.env._(
+                        "The re-inspection of %(ret)s found no nonconformity: a %(type)s cannot be approved.",
+                        ret=ret.name,
+                        type=ret.return_type_id.name,
+                    )
+                )
+
+    def _check_can_approve(self):
+        self._check_state(("approval",), self.env._("Approving a return"))
+        for ret in self:
+            if not ret._steps_signable_by(self.env.user):
+                raise ret._signature_refusal(self.env._("Approving this return"))
+
+    def _check_can_refuse(self):
+        action = self.env._("Refusing this return")
+        self._check_state(("draft", "confirmed", "inspection", "approval"), self.env._("Refusing a return"))
+        for ret in self:
+            if ret.state != "approval":
+                ret._check_role([GROUP_MANAGER], action)
+            elif not ret._steps_signable_by(self.env.user):
+                raise ret._signature_refusal(action)
+
+    def _check_can_cancel(self):
+        self._check_transition(OPEN_STATES, [GROUP_MANAGER], self.env._("Cancelling a return"))
+
+    def _check_can_edit_shipping_error(self):
+        self._check_transition(("draft",), [GROUP_MANAGER], self.env._("Recording the shipping error"))
+
+    # ------------------------------------------------------------------
     # Helpers
     # ------------------------------------------------------------------
+    def _lock_for_transition(self):
+        """Lock the forms' rows for the transaction: two users acting on one form at the
+        same moment cannot both pass the checks; the second one is told to try again."""
+        if not self.ids:
+            return
+        self.env.flush_all()
+        try:
+            with self.env.cr.savepoint(flush=False):
+                self.env.cr.execute("SELECT id FROM service_return WHERE id IN %s FOR UPDATE NOWAIT", [tuple(self.ids)])
+        except LockNotAvailable:
+            raise UserError(
+                self.env._(
+                    "%(ret)s is being changed by another user; try again in a moment.",
+                    ret=", ".join(self.sudo().mapped("name")),
+                )
+            ) from None
+        self.invalidate_recordset()
+        self.approval_ids.invalidate_recordset()
+
     def _ensure_complete(self):
         for ret in self:
             if is_html_empty(ret.reason):
@@ -442,50 +724,149 @@ class ServiceReturn(models.Model):
                 )
             if ret.settlement == "compensation" and ret.currency_id.compare_amounts(ret.compensation_amount, 0.0) <= 0:
                 raise UserError(self.env._("Enter the compensation agreed with the customer."))
-            if rtype.requires_shipping_error_cause and (
-                not ret.shipping_error_kind or not (ret.shipping_error_cause or "").strip()
-            ):
-                raise UserError(
-                    self.env._("The Sales Manager records what was shipped wrong and why before confirming.")
-                )
 
     def _log_approval(self, kind, group=None, note=None):
-        """Record who approved or refused, and when; approvals are never written by clients."""
+        """Record the confirmation or a refusal outside the steps: who and when."""
         self.ensure_one()
         self.env["service.return.approval"].sudo().create(
             {
                 "return_id": self.id,
                 "kind": kind,
+                "sequence": 0 if kind == "confirmation" else 1000,
+                "state": "refused" if kind == "refusal" else "approved",
                 "group_id": group.id if group else False,
                 "user_id": self.env.user.id,
+                "date": fields.Datetime.now(),
                 "note": note,
             }
         )
         self.invalidate_recordset(["approval_ids"])
 
-    def _next_approval_step(self):
+    def _create_approval_steps(self):
+        """Fix the steps of the form from its type: later edits of the type do not change it."""
         self.ensure_one()
         steps = self.return_type_id._approval_steps()
-        given = len(self.approval_ids.filtered(lambda a: a.kind == "approval"))
-        return steps[given] if given < len(steps) else False
+        self.env["service.return.approval"].sudo().create(
+            [
+                {
+                    "return_id": self.id,
+                    "kind": "approval",
+                    "sequence": sequence,
+                    "group_id": self.env.ref(xmlid).id,
+                    "is_final": sequence == len(steps),
+                }
+                for sequence, xmlid in enumerate(steps, start=1)
+            ]
+        )
+        self.invalidate_recordset(["approval_ids"])
+
+    def _ensure_steps_can_be_signed(self):
+        self.ensure_one()
+        if not self._users_with_role(GROUP_GM, self.company_id):
+            raise UserError(
+                self.env._(
+                    "Nobody holds the role “%(role)s” in %(company)s: %(ret)s could never be approved.",
+                    role=self.env.ref(GROUP_GM).sudo().name,
+                    company=self.company_id.name,
+                    ret=self.name,
+                )
+            )
+
+    def _pending_steps(self):
+        self.ensure_one()
+        return self.approval_ids.filtered(lambda a: a.kind == "approval" and a.state == "pending").sorted("sequence")
+
+    def _step_signers(self, step):
+        """Who may sign ``step`` (before excluding those who signed another step): the
+        General Managers for the final step; for an intermediate step, the other holders
+        of its role, none when only General Managers hold it (then the final signature
+        covers it)."""
+        self.ensure_one()
+        users = step.group_id.sudo().users.filtered(
+            lambda user: user.active and not user.share and self.company_id in user.company_ids
+        )
+        if not step.is_final:
+            users -= self._users_with_role(GROUP_GM, self.company_id)
+        return users
+
+    def _steps_signable_by(self, user):
+        """The pending steps that ``user``'s signature signs now (none if they may not)."""
+        self.ensure_one()
+        none = self.env["service.return.approval"]
+        steps = self.approval_ids.filtered(lambda a: a.kind == "approval")
+        if self.state != "approval" or user in steps.user_id:
+            return none
+        covered = none
+        for step in self._pending_steps():
+            signers = self._step_signers(step)
+            if step.is_final:
+                return covered | step if user in signers else none
+            if signers:
+                return step if user in signers else none
+            covered |= step
+        return none
+
+    def _next_signers(self):
+        """The users who may sign the form's next step."""
+        self.ensure_one()
+        signed = self.approval_ids.filtered(lambda a: a.kind == "approval").user_id
+        for step in self._pending_steps():
+            signers = self._step_signers(step) - signed
+            if signers or step.is_final:
+                return signers
+        return self.env["res.users"]
+
+    def _signature_refusal(self, action):
+        """The exception that tells the current user why they cannot sign the next step."""
+        self.ensure_one()
+        user = self.env.user
+        if user in self.approval_ids.filtered(lambda a: a.kind == "approval").user_id:
+            return UserError(
+                self.env._(
+                    "You already signed %(ret)s; its next step needs another person.",
+                    ret=self.name,
+                )
+            )
+        step = self._pending_steps()[:1]
+        if user.has_group(GROUP_GM) and step and not step.is_final:
+            return AccessError(
+                self.env._(
+                    "%(action)s: the step “%(role)s” of %(ret)s is signed by %(users)s; the General Manager "
+                    "gives the final approval after it.",
+                    action=action,
+                    role=step.group_id.sudo().name,
+                    ret=self.name,
+                    users=", ".join(self._step_signers(step).mapped("name")),
+                )
+            )
+        return AccessError(
+            self.env._(
+                "%(action)s needs the role “%(role)s”.",
+                action=action,
+                role=(step.group_id.sudo().name if step else self.env.ref(GROUP_GM).sudo().name),
+            )
+        )
 
     def _schedule_next_approval(self):
+        """One activity per user who may sign the next step, and nobody else."""
         for ret in self:
-            step = ret._next_approval_step()
-            if not step:
-                continue
-            for user in ret._users_with_role(step, ret.company_id)[:5]:
+            for user in ret._next_signers():
                 ret.activity_schedule(
-                    "customer_service_control.mail_act_return_approval",
+                    ACT_APPROVAL,
                     user_id=user.id,
                     summary=self.env._("Approve return %(ret)s", ret=ret.name),
                 )
+
+    def _close_activities(self, xmlid, feedback=None):
+        """Mark the current user's activity of ``xmlid`` done (one chatter line) and drop the others'."""
+        self.activity_feedback([xmlid], user_id=self.env.uid, feedback=feedback)
+        self.activity_unlink([xmlid])
 
     def _notify_production(self):
         self.ensure_one()
         for manager in self._users_with_role(GROUP_PRODUCTION_MANAGER, self.company_id)[:5]:
             self.activity_schedule(
-                "customer_service_control.mail_act_return_inspection",
+                ACT_INSPECTION,
                 user_id=manager.id,
                 summary=self.env._("Organise the re-inspection of %(ret)s", ret=self.name),
             )

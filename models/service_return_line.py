@@ -1,11 +1,12 @@
 # Part of customer_service_control. See LICENSE file for full copyright and licensing details.
 from collections import defaultdict
 
+from psycopg2.errors import LockNotAvailable
+
 from odoo import api, fields, models
 from odoo.exceptions import UserError
 from odoo.tools import float_compare, float_round
 
-from ..const import GROUP_INSPECTOR
 from .service_return import OPEN_STATES
 
 
@@ -61,8 +62,8 @@ class ServiceReturnLine(models.Model):
         "service.product.grade", "Measured Vibration", domain="[('grade_type', '=', 'vibration')]", copy=False
     )
     measured_values = fields.Char(copy=False, help="Readings taken, e.g. vibration in dB or µm run-out.")
-    inspector_id = fields.Many2one("res.users", copy=False)
-    inspection_date = fields.Date(copy=False)
+    inspector_id = fields.Many2one("res.users", readonly=True, copy=False, help="Stamped when the result is recorded.")
+    inspection_date = fields.Date(readonly=True, copy=False, help="Stamped when the result is recorded.")
 
     _INSPECTION_FIELDS = (
         "inspection_result",
@@ -73,7 +74,9 @@ class ServiceReturnLine(models.Model):
         "inspector_id",
         "inspection_date",
     )
-    _FORM_FIELDS = ("move_id", "product_id", "lot_id", "quantity", "return_id")
+    # Stamped by the server when an inspector records a result.
+    _INSPECTION_STAMP_FIELDS = ("inspector_id", "inspection_date")
+    _FORM_FIELDS = ("move_id", "product_id", "lot_id", "quantity", "return_id", "reason", "replacement_product_id")
 
     @api.depends("move_id")
     def _compute_replacement_product_id(self):
@@ -93,6 +96,7 @@ class ServiceReturnLine(models.Model):
     @api.model_create_multi
     def create(self, vals_list):
         lines = super().create(vals_list)
+        lines._check_no_inspection_result()
         lines._check_form_editable()
         lines._check_returnable()
         return lines
@@ -100,12 +104,17 @@ class ServiceReturnLine(models.Model):
     def write(self, vals):
         if set(vals) & set(self._FORM_FIELDS):
             self._check_form_editable()
-        if set(vals) & set(self._INSPECTION_FIELDS):
-            self._check_inspection_editable()
-            if vals.get("inspection_result") and "inspector_id" not in vals:
-                vals = dict(vals, inspector_id=self.env.user.id)
-            if vals.get("inspection_result") and "inspection_date" not in vals:
-                vals = dict(vals, inspection_date=fields.Date.context_today(self))
+        if set(vals) & set(self._INSPECTION_FIELDS) and not self.env.su:
+            if set(vals) & set(self._INSPECTION_STAMP_FIELDS):
+                raise UserError(
+                    self.env._(
+                        "The inspector and the date of a re-inspection result are stamped when the result is "
+                        "recorded; they cannot be entered."
+                    )
+                )
+            self.return_id._lock_for_transition()
+            self.return_id._check_can_record_inspection()
+            vals = dict(vals, inspector_id=self.env.uid, inspection_date=fields.Date.context_today(self))
         res = super().write(vals)
         if set(vals) & set(self._FORM_FIELDS):
             self._check_returnable()
@@ -114,6 +123,21 @@ class ServiceReturnLine(models.Model):
     @api.ondelete(at_uninstall=False)
     def _unlink_only_in_draft(self):
         self._check_form_editable()
+
+    def _check_no_inspection_result(self):
+        """A product is added to the form without result: the assigned inspectors record it
+        later (what was stored is checked, context defaults included)."""
+        if self.env.su:
+            return
+        inspected = self.filtered(lambda line: any(line[name] for name in self._INSPECTION_FIELDS))
+        if inspected:
+            raise UserError(
+                self.env._(
+                    "%(product)s cannot be added with a re-inspection result: the inspectors assigned to the "
+                    "form record it during the re-inspection.",
+                    product=inspected[0].product_id.display_name,
+                )
+            )
 
     def _check_form_editable(self):
         if self.env.su:
@@ -124,16 +148,37 @@ class ServiceReturnLine(models.Model):
                 self.env._("The products of %(ret)s can only be changed while it is a draft.", ret=started[0].name)
             )
 
-    def _check_inspection_editable(self):
-        if self.env.su:
+    def _lock_moves(self, moves):
+        """Lock the delivered moves being returned, so that two forms drafted or confirmed
+        at the same moment cannot together return more than was delivered (FOR NO KEY
+        UPDATE: the FOR UPDATE that still lets rows referring to the move be inserted,
+        e.g. the other form's line, so that it fails here clearly instead of waiting). The no-op
+        update makes a transaction that started before a concurrent one committed fail
+        with a serialization error (Odoo retries the request) instead of counting on a
+        stale snapshot."""
+        if not moves:
             return
-        self.return_id._check_transition(
-            ("inspection",), [GROUP_INSPECTOR], self.env._("Recording a re-inspection result")
-        )
+        try:
+            with self.env.cr.savepoint(flush=False):
+                self.env.cr.execute(
+                    "SELECT id FROM stock_move WHERE id IN %s FOR NO KEY UPDATE NOWAIT", [tuple(moves.ids)]
+                )
+        except LockNotAvailable:
+            raise UserError(
+                self.env._(
+                    "The goods of %(deliveries)s are being returned by another user; try again in a moment.",
+                    deliveries=", ".join(filter(None, moves.sudo().picking_id.mapped("name"))),
+                )
+            ) from None
+        self.env.cr.execute("UPDATE stock_move SET write_date = write_date WHERE id IN %s", [tuple(moves.ids)])
 
     def _check_returnable(self):
         """Each line returns a positive quantity of a product and lot that this customer
-        received in that delivery, within what is not returned yet (set-based)."""
+        received in that delivery, within what is not returned yet (set-based). The
+        delivered moves are locked first: returns made meanwhile (Odoo's Return button,
+        other open forms) are counted."""
+        self.env.flush_all()
+        self._lock_moves(self.move_id)
         for line in self:
             if float_compare(line.quantity, 0.0, precision_rounding=line.uom_id.rounding or 0.01) <= 0:
                 raise UserError(
@@ -179,7 +224,7 @@ class ServiceReturnLine(models.Model):
                         "Lot %(lot)s of %(product)s was not delivered in %(delivery)s.",
                         lot=lot.name,
                         product=line.product_id.display_name,
-                        delivery=move.picking_id.name,
+                        delivery=move.picking_id.name or move.reference,
                     )
                 )
             left = available.get((move, lot), 0.0) if lot else left_move
@@ -196,7 +241,7 @@ class ServiceReturnLine(models.Model):
                         left=float_round(max(left, 0.0), precision_rounding=rounding),
                         unit=line.uom_id.name,
                         product=product,
-                        delivery=move.picking_id.name,
+                        delivery=move.picking_id.name or move.reference,
                         asked=asked,
                     )
                 )

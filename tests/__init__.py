@@ -13,9 +13,13 @@ from . import test_partner
 from . import test_partner_card_access
 from . import test_register_numbers
 from . import test_report
+from . import test_return_approval
 from . import test_return_checks
+from . import test_return_concurrency
 from . import test_return_entry
 from . import test_return_flows
+from . import test_return_frozen
+from . import test_return_inspection
 from . import test_return_money
 from . import test_return_performance
 from . import test_return_settlement_guard

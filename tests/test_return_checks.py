@@ -85,7 +85,9 @@ class TestReturnChecks(ReturnCase):
         with self.refused(AccessError, "Returned Product Handling Form"):  # not routed to Technical: not seen
             self.rpc(self.technical, "service.return", "action_approve", ret.ids)
         self.rpc(self.leader, "service.return", "action_approve", ret.ids)
-        for user in (self.leader, self.vp, self.manager):
+        with self.refused(UserError, "already signed"):
+            self.rpc(self.leader, "service.return", "action_approve", ret.ids)
+        for user in (self.vp, self.manager):
             with self.refused(AccessError, "General Manager"):
                 self.rpc(user, "service.return", "action_approve", ret.ids)
         self.assertEqual(ret.state, "approval")
@@ -95,11 +97,14 @@ class TestReturnChecks(ReturnCase):
 
     def test_approving_twice_is_refused(self):
         ret = self.to_approval(self.draft(settlement="refund"))
-        ret.with_user(self.gm).action_approve()  # as leadership: the GM is a leader too
-        with self.refused(UserError, "already approved"):
-            ret.with_user(self.gm).action_approve()
+        with self.refused(AccessError, "the General Manager gives the final approval after it"):
+            ret.with_user(self.gm).action_approve()  # a leader other than the GM exists
+        ret.with_user(self.leader).action_approve()
+        with self.refused(UserError, "already signed"):
+            ret.with_user(self.leader).action_approve()
         self.assertEqual(ret.state, "approval")
-        self.assertEqual(len(ret.approval_ids.filtered(lambda a: a.kind == "approval")), 1)
+        signed = ret.approval_ids.filtered(lambda a: a.state == "approved" and a.kind == "approval")
+        self.assertEqual(signed.user_id, self.leader)
 
     def test_approving_an_approved_return_is_refused(self):
         ret = self.approve(self.to_approval(self.draft(settlement="refund")))
