@@ -831,12 +831,12 @@ class ServiceReturn(models.Model):
         if user.has_group(GROUP_GM) and step and not step.is_final:
             return AccessError(
                 self.env._(
-                    "%(action)s: the step “%(role)s” of %(ret)s is signed by %(users)s; the General Manager "
-                    "gives the final approval after it.",
+                    "%(action)s: the step of %(ret)s that needs the role “%(role)s” is signed by another "
+                    "holder of that role (%(users)s); the General Manager gives the final approval after it.",
                     action=action,
                     role=step.group_id.sudo().name,
                     ret=self.name,
-                    users=", ".join(self._step_signers(step).mapped("name")),
+                    users=", ".join(self._step_signers(step)[:3].mapped("name")),
                 )
             )
         return AccessError(

@@ -138,9 +138,9 @@ class TestReturnInspection(ReturnCase):
 
     def test_inspector_not_assigned_cannot_record(self):
         before = self.stored()
-        for user in (self.other_inspector,):
-            with self.refused(AccessError, "is for the inspectors the Production Manager assigned to it"):
-                self.rpc(user, "service.return.line", "write", self.line.ids, INSPECTION_VALUES)
+        # An inspector not assigned does not even see the form (record rules).
+        with self.refused(AccessError, "Returned Product"):
+            self.rpc(self.other_inspector, "service.return.line", "write", self.line.ids, INSPECTION_VALUES)
         self.assertEqual(self.stored(), before)
 
     def test_production_manager_not_assigned_cannot_record(self):
@@ -151,11 +151,13 @@ class TestReturnInspection(ReturnCase):
 
     def test_other_roles_cannot_record(self):
         before = self.stored()
-        for user in (self.sales, self.manager, self.leader, self.gm, self.technical):
+        for user in (self.sales, self.manager, self.leader, self.gm):
             with self.refused(AccessError, "Inspection Group"):
                 self.rpc(user, "service.return.line", "write", self.line.ids, {"inspection_result": "conforming"})
             with self.refused(AccessError, "Inspection Group"):
                 self.rpc(user, "service.return.line", "write", self.line.ids, {"measured_values": "1 dB"})
+        with self.refused(AccessError, "Returned Product"):  # Technical does not see the form
+            self.rpc(self.technical, "service.return.line", "write", self.line.ids, {"inspection_result": "conforming"})
         self.assertEqual(self.stored(), before)
 
     def test_result_through_the_form_commands_is_refused(self):
@@ -204,9 +206,11 @@ class TestReturnInspection(ReturnCase):
     # ------------------------------------------------------------------
     def test_sales_manager_cannot_send_the_inspection_on(self):
         self.ret.line_ids.with_user(self.inspector).write(INSPECTION_VALUES)
-        for user in (self.manager, self.sales, self.other_inspector, self.leader):
+        for user in (self.manager, self.sales, self.leader):
             with self.refused(AccessError, "is for the inspectors assigned to .* or the role “Production Manager”"):
                 self.rpc(user, "service.return", "action_request_approval", self.ret.ids)
+        with self.refused(AccessError, "Returned Product Handling Form"):  # not assigned: not seen
+            self.rpc(self.other_inspector, "service.return", "action_request_approval", self.ret.ids)
         self.assertEqual(self.ret.state, "inspection")
 
     def test_form_not_inspected_cannot_be_sent(self):
