@@ -3,7 +3,7 @@
     "name": "Customer Service Control",
     "summary": "ISO 9001 service control procedure: enquiries, complaints with "
     "48-hour response, corrective actions, returns, visits, surveys and reviews",
-    "version": "18.0.1.0.0",
+    "version": "18.0.1.1.0",
     "category": "Sales/Customer Service",
     "author": "Customer Service Control authors",
     "website": "https://github.com/customer-service-control/customer_service_control",

@@ -186,8 +186,4 @@ ACTIONS = {
 # (model, method, role) where the code does not yet do what the table says (owned by the
 # models, outside the access rules): not failed on, and the test fails once one holds
 # (remove it then).
-KNOWN_GAPS = {
-    # Cancelling reads the form's transfers as the user: a General Manager without
-    # Inventory rights is refused (stock.picking).
-    ("service.return", "action_cancel", "gm"),
-}
+KNOWN_GAPS = set()

@@ -1,12 +1,31 @@
 # Part of customer_service_control. See LICENSE file for full copyright and licensing details.
 """Registers an auditor reads have no gap: a refused create does not use up a number."""
 
+import importlib.util
+from pathlib import Path
+
 from odoo.exceptions import AccessError, UserError
 from odoo.tests import tagged
 
 from .common import ServiceCase
 
-GAP_FREE = ("service.enquiry", "service.complaint", "service.action", "service.site.inspection", "service.return")
+GAP_FREE = (
+    "service.enquiry",
+    "service.complaint",
+    "service.action",
+    "service.site.inspection",
+    "service.return",
+    "service.visit",
+    "service.review",
+)
+MIGRATION = Path(__file__).parent.parent / "migrations" / "18.0.1.1.0" / "post-migrate.py"
+
+
+def load_migration():
+    spec = importlib.util.spec_from_file_location("csc_post_migrate_18_0_1_1_0", MIGRATION)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
 
 
 @tagged("post_install", "-at_install")
@@ -60,3 +79,14 @@ class TestRegisterNumbers(ServiceCase):
             self.rpc(self.inspector, "service.action", "create", [{"title": "Forged", "state": "verified"}])
         second = Action.create({"title": "Noise test"})
         self.assertEqual(self.number(second.name), self.number(first.name) + 1)
+
+    def test_upgrade_switches_an_installed_register_without_reissuing_a_number(self):
+        """A database installed before 18.0.1.1.0 has gapped registers: the upgrade makes
+        them gap-free and numbering goes on where it was."""
+        sequence = self.env["ir.sequence"].create(
+            {"name": "Old visit register", "code": "service.visit", "implementation": "standard", "padding": 4}
+        )
+        issued = [sequence.next_by_id() for _i in range(3)]
+        load_migration().migrate(self.env.cr, "18.0.1.0.0")
+        self.assertEqual(sequence.implementation, "no_gap")
+        self.assertEqual(sequence.next_by_id(), "0004", issued)
