@@ -241,6 +241,8 @@ class ServiceWorkflowMixin(models.AbstractModel):
                     records=", ".join(self.mapped("name")),
                 )
             ) from None
+        # What the checks read next is what is locked, not what was cached before.
+        self.invalidate_recordset()
 
     def _compute_can_transitions(self, transitions):
         """Set ``can_<name>`` for each ``name: (states, roles)`` of ``transitions``: the

@@ -2,7 +2,6 @@
 from collections import defaultdict
 
 from markupsafe import Markup
-from psycopg2.errors import LockNotAvailable
 
 from odoo import Command, api, fields, models
 from odoo.exceptions import AccessError, UserError, ValidationError
@@ -689,22 +688,9 @@ class ServiceReturn(models.Model):
     # Helpers
     # ------------------------------------------------------------------
     def _lock_for_transition(self):
-        """Lock the forms' rows for the transaction: two users acting on one form at the
-        same moment cannot both pass the checks; the second one is told to try again."""
-        if not self.ids:
-            return
+        """Lock the forms' rows (see the mixin); their approval steps are read afresh."""
         self.env.flush_all()
-        try:
-            with self.env.cr.savepoint(flush=False):
-                self.env.cr.execute("SELECT id FROM service_return WHERE id IN %s FOR UPDATE NOWAIT", [tuple(self.ids)])
-        except LockNotAvailable:
-            raise UserError(
-                self.env._(
-                    "%(ret)s is being changed by another user; try again in a moment.",
-                    ret=", ".join(self.sudo().mapped("name")),
-                )
-            ) from None
-        self.invalidate_recordset()
+        super()._lock_for_transition()
         self.approval_ids.invalidate_recordset()
 
     def _ensure_complete(self):

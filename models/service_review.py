@@ -1,13 +1,12 @@
 # Part of customer_service_control. See LICENSE file for full copyright and licensing details.
 from datetime import datetime, time
 
-import psycopg2.errors
 from dateutil.relativedelta import relativedelta
 from markupsafe import Markup
 
 from odoo import api, fields, models
 from odoo.exceptions import UserError, ValidationError
-from odoo.tools import SQL, html2plaintext, is_html_empty
+from odoo.tools import html2plaintext, is_html_empty
 
 from ..const import GROUP_GM, GROUP_LEADER, GROUP_MANAGER
 from .service_mixin import half_year_bounds, half_year_label
@@ -266,6 +265,7 @@ class ServiceReview(models.Model):
     _check_company_auto = True
     _sequence_code = "service.review"
     _draft_states = ("draft",)
+    _lock_on_transition = True
     _refusal_methods = ("action_send_back",)
     _transition_fields = (
         "state",
@@ -438,29 +438,6 @@ class ServiceReview(models.Model):
     # ------------------------------------------------------------------
     # Actions
     # ------------------------------------------------------------------
-    def _check_transition(self, allowed_states, group_xmlids, action):
-        """Lock the reviews first: two users pressing a button at the same moment (two
-        approvals, an approval and a send-back) see each other's result, not a stale state."""
-        self._check_role(group_xmlids, action)
-        self._lock_rows()
-        return super()._check_transition(allowed_states, group_xmlids, action)
-
-    def _lock_rows(self):
-        if not self.ids:
-            return
-        try:
-            with self.env.cr.savepoint(flush=False):
-                self.env.cr.execute(
-                    SQL("SELECT id FROM %s WHERE id IN %s FOR UPDATE NOWAIT", SQL.identifier(self._table), self._ids)
-                )
-        except psycopg2.errors.LockNotAvailable:
-            raise UserError(
-                self.env._(
-                    "%(review)s is being changed by another user; try again.", review=", ".join(self.mapped("name"))
-                )
-            ) from None
-        self.invalidate_recordset()
-
     def action_recompute(self):
         """Refresh the internal statistics; only while the review is a draft."""
         self._check_transition(("draft",), [GROUP_MANAGER], self.env._("Recomputing the statistics"))
