@@ -690,8 +690,9 @@ class ServiceReturn(models.Model):
     def _lock_for_transition(self):
         """Lock the forms' rows (see the mixin); their approval steps are read afresh."""
         self.env.flush_all()
-        super()._lock_for_transition()
+        res = super()._lock_for_transition()
         self.approval_ids.invalidate_recordset()
+        return res
 
     def _ensure_complete(self):
         for ret in self:
