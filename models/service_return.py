@@ -917,41 +917,60 @@ class ServiceReturn(models.Model):
         )
 
     def _create_replacement_picking(self):
-        """An outgoing delivery of the same product, or of the one ordered after a shipping error."""
+        """Deliver the same product, or the one ordered after a shipping error, along the
+        warehouse's delivery route, as a sale line does: one delivery in a one-step
+        warehouse, pick then pack and ship in a multi-step one. Each original delivery
+        gets its own procurement group, so no open transfer of the order is merged into
+        the replacement; the transfers pushed later follow (see stock.picking). The group
+        names no sale order: Odoo would add an invoiceable order line for a replacement of
+        another product."""
+        groups = self.env["procurement.group"]
+        procurements = []
         for delivery, lines in self.line_ids.grouped(lambda line: line.move_id.picking_id).items():
-            picking = self.env["stock.picking"].create(self._prepare_replacement_picking_vals(delivery, lines))
-            picking.action_confirm()
-            picking.action_assign()
+            group = self.env["procurement.group"].create(self._prepare_replacement_group_vals(delivery))
+            groups |= group
+            procurements += self._prepare_replacement_procurements(delivery, lines, group)
+        self.env["procurement.group"].with_company(self.company_id).run(procurements)
+        pickings = self.env["stock.picking"].search([("group_id", "in", groups.ids)])
+        pickings.write({"service_return_id": self.id})
+        pickings.action_assign()
 
-    def _prepare_replacement_picking_vals(self, delivery, lines):
-        picking_type = delivery.picking_type_id
+    def _prepare_replacement_group_vals(self, delivery):
         return {
-            "picking_type_id": picking_type.id,
+            "name": self.name,
+            "move_type": delivery.group_id.move_type or "direct",
             "partner_id": delivery.partner_id.id,
-            "origin": self.env._("Replacement for %(ret)s", ret=self.name),
-            "location_id": picking_type.default_location_src_id.id or delivery.location_id.id,
-            "location_dest_id": delivery.location_dest_id.id,
-            "group_id": delivery.group_id.id,
-            "service_return_id": self.id,
-            "company_id": self.company_id.id,
-            "move_ids": [
-                Command.create(
-                    {
-                        "name": line.replacement_product_id.display_name,
-                        "product_id": line.replacement_product_id.id,
-                        "product_uom_qty": line.quantity,
-                        "product_uom": line.replacement_product_id.uom_id.id,
-                        "location_id": picking_type.default_location_src_id.id or delivery.location_id.id,
-                        "location_dest_id": delivery.location_dest_id.id,
-                        "sale_line_id": line.move_id.sale_line_id.id
-                        if line.move_id.sale_line_id.product_id == line.replacement_product_id
-                        else False,
-                        "company_id": self.company_id.id,
-                    }
-                )
-                for line in lines
-            ],
         }
+
+    def _prepare_replacement_procurements(self, delivery, lines, group):
+        Procurement = self.env["procurement.group"].Procurement
+        origin = self.env._("Replacement for %(ret)s", ret=self.name)
+        customer_location = delivery.location_dest_id
+        procurements = []
+        for line in lines:
+            product = line.replacement_product_id
+            sale_line = line.move_id.sale_line_id
+            values = {
+                "group_id": group,
+                "warehouse_id": delivery.picking_type_id.warehouse_id,
+                "partner_id": delivery.partner_id.id,
+                "sale_line_id": sale_line.id if sale_line.product_id == product else False,
+                "location_final_id": customer_location,
+                "company_id": self.company_id,
+            }
+            procurements.append(
+                Procurement(
+                    product,
+                    line.quantity,
+                    product.uom_id,
+                    customer_location,
+                    product.display_name,
+                    origin,
+                    self.company_id,
+                    values,
+                )
+            )
+        return procurements
 
     def _create_credit_note(self, quantities=None, receipt=None):
         """Draft a credit note: the compensation, or ``quantities`` {sale line: qty in the
@@ -1013,8 +1032,11 @@ class ServiceReturn(models.Model):
             if not pickings or any(p.state not in ("done", "cancel") for p in pickings):
                 continue
             receipts = pickings.filtered(lambda p: p.location_id.usage == "customer")
+            # The replacement reaches the customer with its last transfer; picking and
+            # packing it on the way ships nothing.
+            deliveries = (pickings - receipts).filtered(lambda p: p.location_dest_id.usage == "customer")
             came_back = "done" in receipts.mapped("state")
-            shipped = "done" in (pickings - receipts).mapped("state")
+            shipped = "done" in deliveries.mapped("state")
             if not came_back and not shipped:
                 ret._write_transition({"state": "cancelled"})
                 ret._notify_settlement_gap(

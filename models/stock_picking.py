@@ -56,6 +56,7 @@ class StockPicking(models.Model):
 
     def _action_done(self):
         res = super()._action_done()
+        self.sudo()._link_next_replacement_steps()
         # The form follows its transfers whoever validates them: the storekeeper needs
         # neither a service role nor Invoicing rights for the credit note it drafts.
         for ret, receipts in self.sudo().filtered("service_return_id").grouped("service_return_id").items():
@@ -64,6 +65,23 @@ class StockPicking(models.Model):
                 ret._settle_receipt(receipts)
         self.service_return_id.sudo()._check_pickings_done()
         return res
+
+    def _link_next_replacement_steps(self):
+        """The next step of a multi-step replacement (pack, ship), pushed when the previous
+        one is done, stays on the form, whoever validates it."""
+        steps = self.filtered(
+            lambda p: (
+                p.service_return_id
+                and p.state == "done"
+                and p.location_id.usage != "customer"
+                and p.location_dest_id.usage != "customer"
+            )
+        )
+        for ret, done in steps.grouped("service_return_id").items():
+            following = done.move_ids.move_dest_ids.picking_id.filtered(
+                lambda p, groups=done.group_id: not p.service_return_id and p.group_id in groups
+            )
+            following.service_return_id = ret
 
     def action_cancel(self):
         res = super().action_cancel()

@@ -139,3 +139,78 @@ class TestReturnStock(SettlementCase):
         self.assertEqual(set(ret.stock_picking_ids.mapped("state")), {"cancel"})
         self.assertFalse(self.todo_for_manager(ret), "the manager cancelled it himself")
         self.assertEqual(order.order_line.qty_delivered, 10)
+
+    def test_pick_pack_ship_replacement_follows_the_delivery_route_from_stock(self):
+        self.warehouse.delivery_steps = "pick_pack_ship"
+        order, delivery = self.sell(self.bearing, 10)
+        ret = self.approved(self.new_return(delivery, quantities={(self.bearing, None): 3}, settlement="replacement"))
+        pick = ret.stock_picking_ids.filtered(lambda p: p.picking_type_id == self.warehouse.pick_type_id)
+        self.assertEqual(len(pick), 1, "the replacement starts where the goods are")
+        self.assertEqual(pick.location_id, self.stock)
+        self.assertEqual(pick.state, "assigned", "reserved from WH/Stock")
+        self.assertEqual(pick.move_ids.product_uom_qty, 3)
+        self.validate(self.receipts(ret))
+        stock_before = self.on_hand(self.bearing)
+        customer_before = self.customer_quantity(self.bearing)
+        self.validate(pick)
+        pack = ret.stock_picking_ids.filtered(lambda p: p.picking_type_id == self.warehouse.pack_type_id)
+        self.assertEqual(len(pack), 1, "the pack is on the form")
+        self.assertEqual(pack.state, "assigned")
+        self.assertEqual(ret.state, "approved", "picked is not shipped")
+        self.validate(pack)
+        out = self.replacements(ret)
+        self.assertEqual(out.picking_type_id, self.warehouse.out_type_id, "the ship is on the form")
+        self.assertEqual(out.location_id, self.warehouse.wh_output_stock_loc_id)
+        self.assertEqual(ret.state, "approved", "packed is not shipped")
+        self.validate(out)
+        self.assertEqual(self.on_hand(self.bearing), stock_before - 3)
+        self.assertEqual(self.customer_quantity(self.bearing), customer_before + 3)
+        self.assertEqual(out.move_ids.sale_line_id, order.order_line)
+        self.assertEqual(order.order_line.qty_delivered, 10, "delivered ends where it began")
+        self.assertEqual(len(ret.stock_picking_ids), 4, "receipt, pick, pack and ship")
+        self.assertEqual(ret.state, "done")
+
+    def test_replacement_picked_but_never_shipped_ends_the_form_with_a_todo(self):
+        self.warehouse.delivery_steps = "pick_pack_ship"
+        order, delivery = self.sell(self.bearing, 10)
+        ret = self.approved(self.new_return(delivery, quantities={(self.bearing, None): 3}, settlement="replacement"))
+        self.validate(self.receipts(ret))
+        self.validate(ret.stock_picking_ids.filtered(lambda p: p.picking_type_id == self.warehouse.pick_type_id))
+        pack = ret.stock_picking_ids.filtered(lambda p: p.picking_type_id == self.warehouse.pack_type_id)
+        pack.action_cancel()
+        self.assertEqual(ret.state, "done")
+        self.assertIn("neither the goods nor a replacement", self.todo_for_manager(ret).note, "picking is not shipping")
+        self.assertEqual(order.order_line.qty_delivered, 7)
+
+    def test_one_step_replacement_is_one_delivery_from_stock(self):
+        order, delivery = self.sell(self.bearing, 10)
+        ret = self.approved(self.new_return(delivery, quantities={(self.bearing, None): 3}, settlement="replacement"))
+        replacement = ret.stock_picking_ids - self.receipts(ret)
+        self.assertEqual(replacement, self.replacements(ret), "no intermediate step")
+        self.assertEqual(replacement.picking_type_id, self.warehouse.out_type_id)
+        self.assertEqual(replacement.location_id, self.stock)
+        self.assertEqual(replacement.state, "assigned")
+        self.validate(self.receipts(ret))
+        self.validate(replacement)
+        self.assertEqual(order.order_line.qty_delivered, 10)
+        self.assertEqual(ret.state, "done")
+
+    def test_replacement_by_another_product_adds_nothing_to_the_order(self):
+        order, delivery = self.sell(self.bearing, 10)
+        ret = self.new_return(delivery, quantities={(self.bearing, None): 3}, settlement="replacement")
+        ret.line_ids.replacement_product_id = self.bearing_z2
+        self.approved(ret)
+        replacement = self.replacements(ret)
+        self.assertEqual(replacement.move_ids.product_id, self.bearing_z2)
+        self.assertFalse(replacement.move_ids.sale_line_id)
+        self.validate(self.receipts(ret))
+        self.validate(replacement)
+        self.assertEqual(order.order_line.product_id, self.bearing, "no order line to invoice the replacement")
+        self.assertEqual(order.order_line.qty_delivered, 7)
+        self.assertEqual(ret.state, "done")
+
+    def customer_quantity(self, product):
+        quants = self.env["stock.quant"].search(
+            [("product_id", "=", product.id), ("location_id", "=", self.customer.property_stock_customer.id)]
+        )
+        return sum(quants.mapped("quantity"))
