@@ -56,6 +56,7 @@ class ServiceSatisfactionCampaign(models.Model):
     _check_company_auto = True
     _sequence_code = "service.satisfaction.campaign"
     _draft_states = ("draft",)
+    _lock_on_transition = True
     _transition_fields = ("state", *RESULT_FIELDS)
 
     state = fields.Selection(

@@ -46,6 +46,8 @@ class ServiceVisit(models.Model):
     _check_company_auto = True
     _sequence_code = "service.visit"
     _draft_states = ("planned",)
+    # Findings are handled under the lock of their visit (see ServiceVisitFinding._handle).
+    _lock_on_transition = True
     _transition_fields = ("state", "fed_back_at", "fed_back_by_id", "closed_at")
     # The departments (read access) discuss their findings in the visit's chatter.
     _mail_post_access = "read"
