@@ -8,7 +8,15 @@
     "author": "Customer Service Control authors",
     "website": "https://github.com/customer-service-control/customer_service_control",
     "license": "LGPL-3",
-    "depends": ["sale_stock", "survey", "hr", "portal", "mail"],
+    "depends": [
+        "sale_management",
+        "sale_stock",
+        "contacts",
+        "survey",
+        "hr",
+        "portal",
+        "mail",
+    ],
     "data": [
         "security/security.xml",
         "security/ir.model.access.csv",

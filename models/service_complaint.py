@@ -31,6 +31,7 @@ class ServiceComplaint(models.Model):
         "service.sla.mixin",
         "mail.thread",
         "mail.activity.mixin",
+        "portal.mixin",
     ]
     _order = "received_at desc, id desc"
     _check_company_auto = True
@@ -156,6 +157,11 @@ class ServiceComplaint(models.Model):
     # ------------------------------------------------------------------
     def _sla_period_hours(self):
         return (self.company_id or self.env.company).service_complaint_response_hours
+
+    def _compute_access_url(self):
+        super()._compute_access_url()
+        for complaint in self:
+            complaint.access_url = f"/my/complaints/{complaint.id}"
 
     @api.depends("responded_at", "received_at", "company_id")
     def _compute_responded_in_time(self):

@@ -30,7 +30,13 @@ class ServiceReturn(models.Model):
 
     _name = "service.return"
     _description = "Returned Product Handling Form"
-    _inherit = ["service.workflow.mixin", "service.customer.mixin", "mail.thread", "mail.activity.mixin"]
+    _inherit = [
+        "service.workflow.mixin",
+        "service.customer.mixin",
+        "mail.thread",
+        "mail.activity.mixin",
+        "portal.mixin",
+    ]
     _order = "id desc"
     _check_company_auto = True
     _sequence_code = "service.return"
@@ -165,6 +171,11 @@ class ServiceReturn(models.Model):
     # ------------------------------------------------------------------
     # Computes
     # ------------------------------------------------------------------
+    def _compute_access_url(self):
+        super()._compute_access_url()
+        for form in self:
+            form.access_url = f"/my/returns/{form.id}"
+
     @api.depends("approval_ids.state", "state")
     def _compute_next_approver(self):
         for ret in self:
