@@ -111,9 +111,7 @@ class Odoo:
 
     def _post(self, path, params, opener=None):
         body = json.dumps({"jsonrpc": "2.0", "method": "call", "params": params}).encode()
-        request = urllib.request.Request(
-            self.url + path, body, {"Content-Type": "application/json"}
-        )
+        request = urllib.request.Request(self.url + path, body, {"Content-Type": "application/json"})
         with (opener or urllib.request.build_opener()).open(request, timeout=300) as response:
             reply = json.load(response)
         if reply.get("error"):
@@ -131,9 +129,7 @@ class Odoo:
     def res_id(self, xmlid):
         """The record id of an xml id, or 0 when the database has no such record."""
         module, name = xmlid.split(".")
-        rows = self.call(
-            "ir.model.data", "search_read", [("module", "=", module), ("name", "=", name)], ["res_id"]
-        )
+        rows = self.call("ir.model.data", "search_read", [("module", "=", module), ("name", "=", name)], ["res_id"])
         return rows[0]["res_id"] if rows else 0
 
     def session(self, logins):
@@ -176,9 +172,7 @@ class Chromium:
     """One headless Chromium page driven over its DevTools websocket."""
 
     def __init__(self):
-        binary = next(
-            filter(None, map(shutil.which, ("chromium", "chromium-browser", "google-chrome"))), None
-        )
+        binary = next(filter(None, map(shutil.which, ("chromium", "chromium-browser", "google-chrome"))), None)
         if not binary:
             sys.exit("Chromium is missing: bin/dev installs Debian's chromium package (as root).")
         self.profile = tempfile.mkdtemp(prefix="csc-shots-")
@@ -310,9 +304,7 @@ def shot_url(odoo, shot, login, session_id):
                 return odoo.url + path, ""
         return "", f"{shot.url} does not answer for {login}"
     if shot.action == "dashboard":
-        actions = odoo.call(
-            "ir.actions.client", "search", [("tag", "=like", f"{MODULE}.%dashboard%")], limit=1
-        )
+        actions = odoo.call("ir.actions.client", "search", [("tag", "=like", f"{MODULE}.%dashboard%")], limit=1)
         if not actions:
             return "", "no dashboard (client action) in this database"
         return f"{odoo.url}/odoo/action-{actions[0]}", ""
@@ -332,9 +324,7 @@ def shot_url(odoo, shot, login, session_id):
 def save_png(png, path):
     """Write the capture as a 256-colour palette PNG: a fraction of the size, same look."""
     image = Image.open(io.BytesIO(png)).convert("RGB")
-    image.quantize(colors=256, method=Image.Quantize.MEDIANCUT, dither=Image.Dither.NONE).save(
-        path, optimize=True
-    )
+    image.quantize(colors=256, method=Image.Quantize.MEDIANCUT, dither=Image.Dither.NONE).save(path, optimize=True)
 
 
 def main():
