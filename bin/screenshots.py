@@ -85,7 +85,14 @@ SHOTS = (
         reveal="is_key_customer",
         ready=BACKEND_READY + " && document.querySelector('.o_form_view .o_form_sheet')",
     ),
-    Shot("dashboard", ("csc_manager",), "dashboard", settle=2.5),
+    Shot(
+        "dashboard",
+        ("csc_manager",),
+        "dashboard",
+        ready="document.querySelector('.o_action_manager canvas')"
+        " && !document.querySelector('.o_loading_indicator, .o_blockUI')",
+        settle=2.5,
+    ),
     # The add-on's portal user, else Odoo's demo portal user on the My Account page.
     Shot(
         "portal",
