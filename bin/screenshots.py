@@ -369,7 +369,7 @@ def main():
                     continue
                 if not browser.open(url, session_id, shot.ready, args.timeout):
                     failed.append(name)
-                    print(f"    FAILED {name}: {url} did not render in {args.timeout:.0f} s")
+                    print(f"    FAILED {name}: {url} did not render in {args.timeout:g} s")
                     continue
                 if shot.reveal and not browser.reveal(shot.reveal):
                     print(f"    warning {name}: no field {shot.reveal} on any page of the form")
@@ -385,12 +385,13 @@ def main():
 
 
 def wait_for_server(args):
-    deadline = time.monotonic() + 120
+    """The admin connection, once the server answers (it loads the registry first)."""
+    deadline = time.monotonic() + 600
     while True:
         try:
-            with urllib.request.urlopen(args.url + "/web/health", timeout=10):
+            with urllib.request.urlopen(args.url + "/web/health", timeout=30):
                 return Odoo(args.url, args.database, args.admin_password)
-        except (urllib.error.URLError, ConnectionError):
+        except OSError:  # refused, reset or timed out while Odoo starts
             if time.monotonic() > deadline:
                 sys.exit(f"Odoo does not answer at {args.url}.")
             time.sleep(1)
