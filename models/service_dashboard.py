@@ -185,12 +185,14 @@ class ServiceDashboard(models.AbstractModel):
         return {
             "kpi": self._kpi(
                 "complaints_on_time",
-                self.env._("Complaints Answered in Time (12 months)"),
+                self.env._("Complaints Answered in Time"),
                 rate,
                 f"{rate:g} %" if complaint_due else "–",
                 "service.complaint",
                 series[0][1] + [(series[0][2], "=", True)],
-                detail=self.env._("%(in_time)s of %(due)s", in_time=complaint_in_time, due=complaint_due),
+                detail=self.env._(
+                    "%(in_time)s of %(due)s in 12 months", in_time=complaint_in_time, due=complaint_due
+                ),
             ),
             "chart": self._chart(
                 "on_time",

@@ -226,7 +226,7 @@ class TestServiceDashboard(ServiceCase):
         self.assertEqual([enquiries["data"][i] for i in (JUNE, MAY, MARCH)], [None, 0.0, 50.0])
         self.assertEqual(enquiries["model"], "service.enquiry")
         kpi = self.kpis(data)["complaints_on_time"]
-        self.assertEqual((kpi["value"], kpi["display"], kpi["detail"]), (50.0, "50 %", "2 of 4"))
+        self.assertEqual((kpi["value"], kpi["display"], kpi["detail"]), (50.0, "50 %", "2 of 4 in 12 months"))
 
     def test_months_follow_the_readers_time_zone(self):
         """Received on 31 May at 20:00 UTC is 1 June at 04:00 in Shanghai."""

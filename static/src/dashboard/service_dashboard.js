@@ -73,21 +73,25 @@ export class ServiceDashboardChart extends Component {
                     borderColor: TARGET_COLOR,
                     backgroundColor: TARGET_COLOR,
                     borderDash: [6, 4],
+                    borderWidth: 2,
                     pointRadius: 3,
+                    pointStyle: "line",
                     fill: false,
                     order: 0,
                 });
             } else if (spec.type === "doughnut") {
                 result.backgroundColor = spec.labels.map((_label, i) => getColor(i, colorScheme, palette));
+                result.pointStyle = "rect";
             } else if (spec.type === "line") {
                 Object.assign(result, {
                     borderColor: color,
                     backgroundColor: color,
                     spanGaps: true,
                     tension: 0.2,
+                    clip: false, // a point at 100 % stays whole
                 });
             } else {
-                Object.assign(result, { backgroundColor: color, order: 1 });
+                Object.assign(result, { backgroundColor: color, pointStyle: "rect", order: 1 });
             }
             return result;
         });
@@ -96,12 +100,13 @@ export class ServiceDashboardChart extends Component {
             responsive: true,
             maintainAspectRatio: false,
             animation: false,
+            layout: { padding: { top: 8 } },
             onClick: (_event, elements) => this.onClickElement(elements),
             onHover: (event, elements) => {
                 event.native.target.style.cursor = elements.length ? "pointer" : "default";
             },
             plugins: {
-                legend: { position: "bottom", labels: { color: textColor } },
+                legend: { position: "bottom", labels: { color: textColor, usePointStyle: true } },
                 tooltip: { callbacks: { label: (item) => this.tooltipLabel(item) } },
             },
         };
