@@ -74,7 +74,9 @@ class ServiceDashboard(models.AbstractModel):
         counts, overdue = {}, 0
         age_domains = []
         for key, start, end in AGE_BUCKETS:
-            domain = open_domain + [("received_at", "<=", fields.Datetime.to_string(now - relativedelta(hours=start)))]
+            domain = list(open_domain)
+            if start:  # the youngest bucket also takes what the form dated a few minutes ahead
+                domain.append(("received_at", "<=", fields.Datetime.to_string(now - relativedelta(hours=start))))
             if end is not None:
                 domain.append(("received_at", ">", fields.Datetime.to_string(now - relativedelta(hours=end))))
             age_domains.append(domain)
@@ -190,9 +192,7 @@ class ServiceDashboard(models.AbstractModel):
                 f"{rate:g} %" if complaint_due else "–",
                 "service.complaint",
                 series[0][1] + [(series[0][2], "=", True)],
-                detail=self.env._(
-                    "%(in_time)s of %(due)s in 12 months", in_time=complaint_in_time, due=complaint_due
-                ),
+                detail=self.env._("%(in_time)s of %(due)s in 12 months", in_time=complaint_in_time, due=complaint_due),
             ),
             "chart": self._chart(
                 "on_time",
