@@ -91,7 +91,7 @@ export class ServiceDashboardChart extends Component {
                     clip: false, // a point at 100 % stays whole
                 });
             } else {
-                Object.assign(result, { backgroundColor: color, pointStyle: "rect", order: 1 });
+                Object.assign(result, { backgroundColor: color, pointStyle: "rect", maxBarThickness: 80, order: 1 });
             }
             return result;
         });
