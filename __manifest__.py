@@ -43,6 +43,7 @@
         "views/sale_order_views.xml",
         "views/res_config_settings_views.xml",
         "views/menus.xml",
+        "views/service_dashboard_views.xml",
         "security/service_visit_security.xml",
         "data/service_visit_data.xml",
         "views/service_visit_views.xml",
@@ -68,5 +69,13 @@
         "demo/service_satisfaction_demo.xml",
         "demo/service_review_demo.xml",
     ],
+    "assets": {
+        "web.assets_backend": [
+            "customer_service_control/static/src/dashboard/*",
+        ],
+        "web.assets_tests": [
+            "customer_service_control/static/tests/tours/dashboard_tour.js",
+        ],
+    },
     "application": True,
 }

@@ -4,6 +4,8 @@ from . import test_action
 from . import test_action_verification
 from . import test_button_flags
 from . import test_company_setup
+from . import test_dashboard
+from . import test_dashboard_tour
 from . import test_complaint
 from . import test_deadline_evidence
 from . import test_enquiry
