@@ -517,13 +517,16 @@ class ServiceSlaMixin(models.AbstractModel):
             for rec in self
         ]
         self.env["mail.activity"].with_context(mail_activity_quick_update=True).create(activity_vals)
-        bodies = {
-            rec.id: self.env._(
+        # The notice is addressed to the service manager: in his language.
+        managers = self.company_id.service_manager_user_id
+        envs = {manager: recipient_env(self.env, manager) for manager in managers}
+        bodies = {}
+        for rec in self:
+            env = envs.get(rec.company_id.service_manager_user_id, self.env)
+            bodies[rec.id] = env._(
                 "The response deadline %(deadline)s passed without an answer.",
-                deadline=format_datetime(self.env, rec.deadline, tz=rec.user_id.tz or rec.company_id.partner_id.tz),
+                deadline=format_datetime(env, rec.deadline, tz=rec.user_id.tz or rec.company_id.partner_id.tz),
             )
-            for rec in self
-        }
         messages = self._message_log_batch(bodies)
         message_by_res = {message.res_id: message for message in messages}
         notifications = [

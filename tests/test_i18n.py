@@ -93,3 +93,13 @@ class TestChineseUser(ServiceCase):
         overdue = "customer_service_control.mail_act_service_overdue"
         self.assertEqual(self.activities(chinese, overdue).summary, "已过期限：请答复客户")
         self.assertEqual(self.activities(english, overdue).summary, "Deadline passed: answer the customer")
+        # The Inbox notice is addressed to the (Chinese) service manager.
+        notices = self.env["mail.notification"].search(
+            [
+                ("res_partner_id", "=", self.manager.partner_id.id),
+                ("mail_message_id.model", "=", "service.complaint"),
+                ("mail_message_id.res_id", "=", english.id),
+            ]
+        )
+        self.assertEqual(len(notices), 1)
+        self.assertIn("已过，仍未答复", notices.mail_message_id.body)
