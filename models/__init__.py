@@ -23,3 +23,4 @@ from . import survey_user_input
 from . import service_review_stat
 from . import service_review
 from . import service_dashboard
+from . import hr_department

@@ -6,6 +6,7 @@ from odoo.exceptions import AccessError, UserError
 from odoo.tools import is_html_empty
 
 from ..const import GROUP_INSPECTOR, GROUP_MANAGER, GROUP_TECHNICAL, GROUP_USER
+from .service_mixin import recipient_env
 
 WORKERS = [GROUP_USER, GROUP_INSPECTOR, GROUP_TECHNICAL]
 VERIFIERS = [GROUP_INSPECTOR, GROUP_MANAGER]
@@ -238,7 +239,7 @@ class ServiceAction(models.Model):
             actions.activity_schedule(
                 "customer_service_control.mail_act_service_overdue",
                 user_id=user.id,
-                summary=self.env._("Corrective action overdue"),
+                summary=recipient_env(self.env, user)._("Corrective action overdue"),
             )
         return late
 

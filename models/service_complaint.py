@@ -5,6 +5,7 @@ from odoo.tools import is_html_empty
 
 from ..const import GROUP_INSPECTOR, GROUP_MANAGER, GROUP_TECHNICAL, GROUP_USER
 from .service_complaint_routing import CAUSES, HANDLINGS
+from .service_mixin import recipient_env
 
 OPEN_STATES = ("new", "responded", "in_analysis")
 WORKERS = [GROUP_USER, GROUP_INSPECTOR, GROUP_TECHNICAL]
@@ -389,7 +390,9 @@ class ServiceComplaint(models.Model):
                     "mail.mail_activity_data_todo",
                     date_deadline=complaint.assistance_date or fields.Date.context_today(complaint),
                     user_id=technician.id,
-                    summary=self.env._("Technical assistance for %(complaint)s", complaint=complaint.name),
+                    summary=recipient_env(self.env, technician)._(
+                        "Technical assistance for %(complaint)s", complaint=complaint.name
+                    ),
                 )
             complaint._write_transition({"assistance_activity_id": activity.id if technician else False})
 
@@ -403,12 +406,13 @@ class ServiceComplaint(models.Model):
                 subtype_xmlid="mail.mt_note",
             )
         if self.responsible_user_id:
+            in_lang = self.with_env(recipient_env(self.env, self.responsible_user_id))
             self.activity_schedule(
                 "customer_service_control.mail_act_complaint_analysis",
                 user_id=self.responsible_user_id.id,
-                summary=self.env._(
+                summary=in_lang.env._(
                     "Analyse complaint %(complaint)s (%(cause)s)",
                     complaint=self.name,
-                    cause=self._selection_label("cause", self.cause),
+                    cause=in_lang._selection_label("cause", self.cause),
                 ),
             )

@@ -4,6 +4,7 @@ from odoo.exceptions import UserError, ValidationError
 from odoo.tools import is_html_empty
 
 from ..const import GROUP_LEADER, GROUP_MANAGER, GROUP_USER
+from .service_mixin import recipient_env
 
 CHANNELS = [
     ("visit", "Visit"),
@@ -214,5 +215,7 @@ class ServiceEnquiry(models.Model):
                 enquiry.activity_schedule(
                     "customer_service_control.mail_act_service_escalation",
                     user_id=leader.id,
-                    summary=self.env._("Important enquiry: %(subject)s", subject=enquiry.subject),
+                    summary=recipient_env(self.env, leader)._(
+                        "Important enquiry: %(subject)s", subject=enquiry.subject
+                    ),
                 )

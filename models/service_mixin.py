@@ -22,6 +22,8 @@ SLA_BATCH_SIZE = 100
 RECEPTION_TOLERANCE = timedelta(minutes=15)
 # Cursor-level marker (never reachable from a client's context) of a running transition.
 TRANSITION_KEY = "customer_service_control.transition"
+# Half-years offered by the half-year selections: from this year to ten years ahead of today.
+HALF_YEAR_FIRST_YEAR = 2000
 
 
 def half_year_bounds(day):
@@ -32,8 +34,32 @@ def half_year_bounds(day):
 
 
 def half_year_label(day):
-    """“2026 H1”: the same in every language, to group and sort by."""
+    """“2026 H1”: the key of the half-year of ``day``, the same in every language, to
+    group and sort by (its label in the reader's language is :func:`half_year_name`)."""
     return f"{day.year} H{1 if day.month <= 6 else 2}"
+
+
+def half_year_name(env, day):
+    """The half-year of ``day`` in the language of ``env``: “2026 H1”, “2026年上半年”."""
+    if day.month <= 6:
+        return env._("%(year)s H1", year=day.year)
+    return env._("%(year)s H2", year=day.year)
+
+
+def half_year_selection(model):
+    """Selection of the half-years (key “2026 H1”, label in the reader's language), so
+    that lists, group-by headers, pivots and printed forms name a half-year in the
+    reader's language while the stored key groups and sorts the same in every language."""
+    last_year = fields.Date.context_today(model).year + 10
+    starts = [date(year, month, 1) for year in range(HALF_YEAR_FIRST_YEAR, last_year + 1) for month in (1, 7)]
+    return [(half_year_label(start), half_year_name(model.env, start)) for start in starts]
+
+
+def recipient_env(env, user):
+    """``env`` in the language of ``user``: an activity the system schedules is written
+    once, for one person, so its summary is written in that person's language."""
+    lang = user.sudo().lang
+    return env(context=dict(env.context, lang=lang)) if lang and lang != env.lang else env
 
 
 class ServiceTransitionMixin(models.AbstractModel):
@@ -473,26 +499,34 @@ class ServiceSlaMixin(models.AbstractModel):
         activity_type = self.env.ref("customer_service_control.mail_act_service_overdue")
         model_id = self.env["ir.model"]._get_id(self._name)
         today = fields.Date.context_today(self)
+        users = {rec: rec.user_id or rec.company_id.service_manager_user_id or self.env.user for rec in self}
+        summaries = {
+            user: recipient_env(self.env, user)._("Deadline passed: answer the customer")
+            for user in set(users.values())
+        }
         activity_vals = [
             {
                 "activity_type_id": activity_type.id,
                 "res_model_id": model_id,
                 "res_id": rec.id,
-                "user_id": (rec.user_id or rec.company_id.service_manager_user_id or self.env.user).id,
+                "user_id": users[rec].id,
                 "date_deadline": today,
-                "summary": self.env._("Deadline passed: answer the customer"),
+                "summary": summaries[users[rec]],
                 "automated": True,
             }
             for rec in self
         ]
         self.env["mail.activity"].with_context(mail_activity_quick_update=True).create(activity_vals)
-        bodies = {
-            rec.id: self.env._(
+        # The notice is addressed to the service manager: in his language.
+        managers = self.company_id.service_manager_user_id
+        envs = {manager: recipient_env(self.env, manager) for manager in managers}
+        bodies = {}
+        for rec in self:
+            env = envs.get(rec.company_id.service_manager_user_id, self.env)
+            bodies[rec.id] = env._(
                 "The response deadline %(deadline)s passed without an answer.",
-                deadline=format_datetime(self.env, rec.deadline, tz=rec.user_id.tz or rec.company_id.partner_id.tz),
+                deadline=format_datetime(env, rec.deadline, tz=rec.user_id.tz or rec.company_id.partner_id.tz),
             )
-            for rec in self
-        }
         messages = self._message_log_batch(bodies)
         message_by_res = {message.res_id: message for message in messages}
         notifications = [

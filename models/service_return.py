@@ -8,6 +8,7 @@ from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.tools import float_compare, float_round, format_amount, formatLang, is_html_empty
 
 from ..const import GROUP_GM, GROUP_INSPECTOR, GROUP_MANAGER, GROUP_PRODUCTION_MANAGER, GROUP_USER
+from .service_mixin import recipient_env
 from .service_return_type import SETTLEMENTS
 
 OPEN_STATES = ("draft", "confirmed", "inspection", "approval", "approved")
@@ -353,7 +354,7 @@ class ServiceReturn(models.Model):
                 ret.activity_schedule(
                     ACT_APPROVAL,
                     user_id=manager.id,
-                    summary=self.env._("Confirm return %(ret)s", ret=ret.name),
+                    summary=recipient_env(self.env, manager)._("Confirm return %(ret)s", ret=ret.name),
                 )
         return True
 
@@ -394,7 +395,9 @@ class ServiceReturn(models.Model):
                 ret.activity_schedule(
                     ACT_INSPECTION,
                     user_id=inspector.id,
-                    summary=self.env._("Re-inspect the returned goods of %(ret)s", ret=ret.name),
+                    summary=recipient_env(self.env, inspector)._(
+                        "Re-inspect the returned goods of %(ret)s", ret=ret.name
+                    ),
                 )
         return True
 
@@ -852,7 +855,7 @@ class ServiceReturn(models.Model):
                 ret.activity_schedule(
                     ACT_APPROVAL,
                     user_id=user.id,
-                    summary=self.env._("Approve return %(ret)s", ret=ret.name),
+                    summary=recipient_env(self.env, user)._("Approve return %(ret)s", ret=ret.name),
                 )
 
     def _close_activities(self, xmlid, feedback=None):
@@ -866,7 +869,7 @@ class ServiceReturn(models.Model):
             self.activity_schedule(
                 ACT_INSPECTION,
                 user_id=manager.id,
-                summary=self.env._("Organise the re-inspection of %(ret)s", ret=self.name),
+                summary=recipient_env(self.env, manager)._("Organise the re-inspection of %(ret)s", ret=self.name),
             )
 
     def _carry_out(self):
@@ -1327,5 +1330,5 @@ class ServiceReturn(models.Model):
                 "mail.mail_activity_data_todo",
                 user_id=manager.id,
                 note=message,
-                summary=self.env._("Settle %(ret)s with the customer", ret=self.name),
+                summary=recipient_env(self.env, manager)._("Settle %(ret)s with the customer", ret=self.name),
             )

@@ -9,7 +9,7 @@ from odoo.exceptions import UserError, ValidationError
 from odoo.tools import html2plaintext, is_html_empty
 
 from ..const import GROUP_GM, GROUP_LEADER, GROUP_MANAGER
-from .service_mixin import half_year_bounds, half_year_label
+from .service_mixin import half_year_bounds, half_year_label, half_year_name, half_year_selection, recipient_env
 
 TREND_HALF_YEARS = 6
 # The figures of the internal review (4.3.2.2): only the computation writes them.
@@ -63,7 +63,7 @@ class ServiceReviewFigures(models.AbstractModel):
 
     period_start = fields.Date(required=True, index=True)
     period_end = fields.Date(required=True, index=True)
-    period_label = fields.Char("Half-Year", compute="_compute_period_label", store=True)
+    period_label = fields.Selection(half_year_selection, "Half-Year", compute="_compute_period_label", store=True)
     stats_computed_at = fields.Datetime("Statistics Computed At", readonly=True, copy=False)
     enquiry_count = fields.Integer("Enquiries", readonly=True)
     enquiry_in_time_count = fields.Integer("Enquiries Replied within the Period", readonly=True)
@@ -462,7 +462,10 @@ class ServiceReview(models.Model):
                 review.activity_schedule(
                     "customer_service_control.mail_act_service_review",
                     user_id=gm.id,
-                    summary=self.env._("Approve the service review %(period)s", period=review.period_label),
+                    summary=recipient_env(self.env, gm)._(
+                        "Approve the service review %(period)s",
+                        period=half_year_name(recipient_env(self.env, gm), review.period_start),
+                    ),
                 )
         return True
 
@@ -519,7 +522,7 @@ class ServiceReview(models.Model):
                 body=self.env._(
                     "Service review %(period)s approved by %(gm)s and distributed as an input to the "
                     "management review.",
-                    period=review.period_label,
+                    period=half_year_name(self.env, review.period_start),
                     gm=review.approved_by_id.name,
                 ),
                 partner_ids=partners.ids,

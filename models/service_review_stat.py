@@ -1,7 +1,7 @@
 # Part of customer_service_control. See LICENSE file for full copyright and licensing details.
 from odoo import api, fields, models
 
-from .service_mixin import half_year_label
+from .service_mixin import half_year_name
 
 STAT_CATEGORIES = [
     ("complaint_cause", "Complaints by Cause"),
@@ -42,7 +42,7 @@ class ServiceReviewFigureLine(models.AbstractModel):
             elif line.category == "return_type":
                 line.label = types.get(int(line.key)) if (line.key or "").isdigit() else False
             elif line.category == "satisfaction_trend" and line.key:
-                line.label = half_year_label(fields.Date.to_date(line.key))
+                line.label = half_year_name(self.env, fields.Date.to_date(line.key))
             else:
                 line.label = line.key
 

@@ -8,7 +8,7 @@ from odoo.exceptions import UserError, ValidationError
 from odoo.tools import float_compare
 
 from ..const import GROUP_MANAGER, GROUP_USER
-from .service_mixin import half_year_bounds, half_year_label
+from .service_mixin import half_year_bounds, half_year_label, half_year_selection, recipient_env
 
 SURVEY_XMLID = "customer_service_control.survey_service_satisfaction"
 INVITE_TEMPLATE_XMLID = "survey.mail_template_user_input_invite"
@@ -85,7 +85,9 @@ class ServiceSatisfactionCampaign(models.Model):
         precompute=True,
         help="The survey covers one half-year: January to June or July to December.",
     )
-    period_label = fields.Char("Half-Year", compute="_compute_period_label", store=True, index=True)
+    period_label = fields.Selection(
+        half_year_selection, "Half-Year", compute="_compute_period_label", store=True, index=True
+    )
     survey_id = fields.Many2one(
         "survey.survey",
         "Questionnaire",
@@ -343,7 +345,7 @@ class ServiceSatisfactionCampaign(models.Model):
                 TODO_XMLID,
                 date_deadline=campaign.deadline,
                 user_id=self.env.user.id,
-                summary=self.env._("Close the satisfaction survey"),
+                summary=recipient_env(self.env, self.env.user)._("Close the satisfaction survey"),
             )
         return True
 
@@ -437,7 +439,7 @@ class ServiceSatisfactionCampaign(models.Model):
                 campaign.activity_schedule(
                     TODO_XMLID,
                     user_id=manager.id,
-                    summary=self.env._("Start the half-yearly satisfaction survey"),
+                    summary=recipient_env(self.env, manager)._("Start the half-yearly satisfaction survey"),
                 )
         return campaigns
 

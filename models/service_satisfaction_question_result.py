@@ -18,7 +18,7 @@ class ServiceSatisfactionQuestionResult(models.Model):
         "service.satisfaction.campaign", "Satisfaction Survey", required=True, index=True, ondelete="cascade"
     )
     company_id = fields.Many2one(related="campaign_id.company_id", store=True, index=True)
-    period_label = fields.Char(related="campaign_id.period_label", store=True)
+    period_label = fields.Selection(related="campaign_id.period_label", store=True)
     state = fields.Selection(related="campaign_id.state", string="Survey Status")
     question_id = fields.Many2one("survey.question", required=True, ondelete="cascade")
     sequence = fields.Integer(default=10)

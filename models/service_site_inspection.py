@@ -3,6 +3,7 @@ from odoo import api, fields, models
 from odoo.exceptions import UserError, ValidationError
 
 from ..const import GROUP_USER, GROUP_VP
+from .service_mixin import recipient_env
 
 # Button name: (states it accepts, roles it needs); the action and its can_* flag use both.
 TRANSITIONS = {
@@ -81,7 +82,7 @@ class ServiceSiteInspection(models.Model):
                 inspection.activity_schedule(
                     "customer_service_control.mail_act_site_inspection_approval",
                     user_id=vp.id,
-                    summary=self.env._(
+                    summary=recipient_env(self.env, vp)._(
                         "Approve the site inspection of %(customer)s", customer=inspection.partner_id.name
                     ),
                 )

@@ -8,6 +8,7 @@ from odoo.exceptions import AccessError, UserError
 from odoo.tools import is_html_empty, plaintext2html
 
 from ..const import GROUP_INSPECTOR, GROUP_MANAGER, GROUP_TECHNICAL, GROUP_USER
+from .service_mixin import recipient_env
 
 # The departments that rectify or answer a finding; the Sales Department is the user role.
 FINDING_ROLES = [GROUP_INSPECTOR, GROUP_TECHNICAL, GROUP_USER]
@@ -310,7 +311,7 @@ class ServiceVisit(models.Model):
                     "res_id": visit.id,
                     "user_id": visit.user_id.id,
                     "date_deadline": visit.planned_date,
-                    "summary": self.env._(
+                    "summary": recipient_env(self.env, visit.user_id)._(
                         "Visit the key customer %(customer)s (once a year)", customer=visit.partner_id.display_name
                     ),
                     "automated": True,
@@ -578,6 +579,7 @@ class ServiceVisitFinding(models.Model):
         """One activity per finding for the manager of its department, in one INSERT."""
         activity_type = self.env.ref(ACT_FINDING)
         model_id = self.env["ir.model"]._get_id("service.visit")
+        in_lang = {department: self.with_env(recipient_env(self.env, user)) for department, user in managers.items()}
         activities = self.env["mail.activity"].create(
             [
                 {
@@ -586,9 +588,9 @@ class ServiceVisitFinding(models.Model):
                     "res_id": finding.visit_id.id,
                     "user_id": managers[finding.department_id].id,
                     "date_deadline": finding.due_date,
-                    "summary": self.env._(
+                    "summary": in_lang[finding.department_id].env._(
                         "%(topic)s: rectify or answer what %(customer)s said",
-                        topic=self._selection_label("topic", finding.topic),
+                        topic=in_lang[finding.department_id]._selection_label("topic", finding.topic),
                         customer=finding.partner_id.display_name,
                     ),
                     "note": plaintext2html(finding.customer_said),

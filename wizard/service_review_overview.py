@@ -2,7 +2,7 @@
 from odoo import api, fields, models
 
 from ..const import GROUP_LEADER, GROUP_MANAGER
-from ..models.service_mixin import half_year_bounds
+from ..models.service_mixin import half_year_bounds, half_year_name
 
 
 class ServiceReviewOverview(models.TransientModel):
@@ -41,7 +41,7 @@ class ServiceReviewOverview(models.TransientModel):
         )
         return {
             "type": "ir.actions.act_window",
-            "name": self.env._("Service Overview %(period)s", period=overview.period_label),
+            "name": self.env._("Service Overview %(period)s", period=half_year_name(self.env, overview.period_start)),
             "res_model": self._name,
             "res_id": overview.id,
             "view_mode": "form",
