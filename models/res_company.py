@@ -233,6 +233,8 @@ class ResCompany(models.Model):
             if alias:
                 alias.write({"alias_name": alias_name or False, **company._service_complaint_alias_values()})
             elif alias_name:
-                company.service_complaint_alias_id = self.env["mail.alias"].sudo().create(
-                    {"alias_name": alias_name, **company._service_complaint_alias_values()}
+                company.service_complaint_alias_id = (
+                    self.env["mail.alias"]
+                    .sudo()
+                    .create({"alias_name": alias_name, **company._service_complaint_alias_values()})
                 )

@@ -37,9 +37,10 @@ class ResConfigSettings(models.TransientModel):
             settings.service_complaint_alias_name = settings.company_id.sudo().service_complaint_alias_id.alias_name
 
     def set_values(self):
-        super().set_values()
+        res = super().set_values()
         alias = self.company_id.sudo().service_complaint_alias_id
         if (self.service_complaint_alias_name or False) != (alias.alias_name or False) or (
             alias and alias.alias_domain_id != self.company_id.alias_domain_id
         ):
             self.company_id._service_set_complaint_alias(self.service_complaint_alias_name)
+        return res

@@ -172,9 +172,8 @@ class ServiceComplaint(models.Model):
     # Received by e-mail (the company's complaints alias)
     channel = fields.Selection(COMPLAINT_CHANNELS, "Received By", default="phone", tracking=True)
     email_from = fields.Char("Sender's E-mail", readonly=True, copy=False)
-    sender_id = fields.Many2one("res.partner", "Sender", readonly=True, copy=False, index="btree_not_null")
+    sender_id = fields.Many2one("res.partner", readonly=True, copy=False, index="btree_not_null")
     contact_to_confirm = fields.Boolean(
-        "Contact to Confirm",
         readonly=True,
         copy=False,
         tracking=True,
@@ -624,15 +623,21 @@ class ServiceComplaint(models.Model):
         """Why an incoming e-mail must not open a complaint, or ``False``."""
         auto_submitted = (message.get("Auto-Submitted") or "no").strip().lower()
         precedence = (message.get("Precedence") or "").strip().lower()
-        if auto_submitted != "no" or precedence in AUTO_REPLY_PRECEDENCE or any(
-            message.get(header) for header in AUTO_REPLY_HEADERS
+        if (
+            auto_submitted != "no"
+            or precedence in AUTO_REPLY_PRECEDENCE
+            or any(message.get(header) for header in AUTO_REPLY_HEADERS)
         ):
             return "automatic reply"
         email = tools.email_normalize(message_dict.get("email_from") or "")
         if not email:
             return False
-        domains = self.env["mail.alias.domain"].sudo().search([])
-        own = set(domains.mapped("catchall_email") + domains.mapped("bounce_email") + domains.mapped("default_from_email"))
+        domains = self.env["mail.alias.domain"].sudo().search([])  # pylint: disable=no-search-all
+        own = {
+            *domains.mapped("catchall_email"),
+            *domains.mapped("bounce_email"),
+            *domains.mapped("default_from_email"),
+        }
         if email in own or self.env["mail.alias"].sudo().search_count([("alias_full_name", "=", email)], limit=1):
             return "sent by an address of Odoo"
         users = self.env["res.users"].sudo().with_context(active_test=False)

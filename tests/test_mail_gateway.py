@@ -11,7 +11,10 @@ from odoo.tools import mute_logger
 from .common import ServiceCase
 
 ALIAS_DOMAIN = "bearings.example.com"
-GATEWAY_LOGGERS = ("odoo.addons.mail.models.mail_thread", "odoo.addons.customer_service_control.models.service_complaint")
+GATEWAY_LOGGERS = (
+    "odoo.addons.mail.models.mail_thread",
+    "odoo.addons.customer_service_control.models.service_complaint",
+)
 
 
 @tagged("post_install", "-at_install")
