@@ -462,7 +462,10 @@ class ServiceComplaint(models.Model):
         confirmed = self.filtered(lambda c: not c.contact_to_confirm)
         if confirmed:
             raise UserError(
-                self.env._("The sender of %(complaint)s is already confirmed.", complaint=confirmed[0].name)
+                self.env._(
+                    "Confirming the sender is not possible for %(complaint)s: its sender is already confirmed.",
+                    complaint=confirmed[0].name,
+                )
             )
         for complaint in self:
             customer = complaint.partner_id.commercial_partner_id

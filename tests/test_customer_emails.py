@@ -3,7 +3,7 @@ from email.message import EmailMessage
 from email.utils import make_msgid
 
 from odoo import Command, fields
-from odoo.tests import tagged
+from odoo.tests import new_test_user, tagged
 from odoo.tools import mute_logger
 
 from ..models.service_customer_mail import (
@@ -86,6 +86,28 @@ class TestCustomerEmails(ReturnCase):
         self.contact.email = False
         self.customer.email = False
         self.assertFalse(self.customer_emails(self.new_complaint()))
+
+    def test_complaint_filed_in_the_portal_is_acknowledged_to_its_author(self):
+        portal = new_test_user(self.env, login="t_portal_zhang", groups="base.group_portal", partner_id=self.contact.id)
+        # as the portal's controller does: sudo() after its own checks, the portal user acting
+        complaint = (
+            self.env["service.complaint"]
+            .with_user(portal)
+            .sudo()
+            .create(
+                {
+                    "partner_id": self.customer.id,
+                    "contact_id": self.contact.id,
+                    "channel": "portal",
+                    "user_id": self.sales.id,
+                    "description": "<p>Rust on the outer ring.</p>",
+                }
+            )
+        )
+        received = self.customer_emails(complaint, TEMPLATE_COMPLAINT_RECEIVED)
+        self.assertEqual(len(received), 1)
+        self.assertEqual(received.notification_ids.res_partner_id, self.contact, "the author is told too")
+        self.assertEqual(received.author_id, self.sales.partner_id)
 
     def test_first_response_is_emailed_to_the_contact(self):
         complaint = self.new_complaint()

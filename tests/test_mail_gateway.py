@@ -250,6 +250,31 @@ class TestMailGateway(ServiceCase):
             self.assertLess(abs(complaint.received_at - fields.Datetime.now()), timedelta(minutes=5))
             self.assertEqual(complaint.deadline, complaint.received_at + timedelta(hours=48))
 
+    def test_staff_cannot_forge_what_the_gateway_records(self):
+        values = {"partner_id": self.customer.id, "description": "<p>Forged</p>"}
+        count = self.Complaint.search_count([])
+        for forged in (
+            {"email_from": "someone@else.example.com"},
+            {"sender_id": self.contact.id},
+            {"contact_to_confirm": True},
+        ):
+            with self.refused(UserError, "can only be changed through its buttons"):
+                self.rpc(self.sales, "service.complaint", "create", dict(values, **forged))
+        self.assertEqual(self.Complaint.search_count([]), count)
+        defaults = {
+            "default_contact_to_confirm": True,
+            "default_sender_id": self.contact.id,
+            "default_email_from": "x@y.z",
+        }
+        created = self.Complaint.browse(self.rpc(self.sales, "service.complaint", "create", values, context=defaults))
+        self.assertEqual(
+            (created.contact_to_confirm, created.sender_id, created.email_from), (False, self.env["res.partner"], False)
+        )
+        complaint = self.Complaint.browse(self.process(self.raw("zhang.san@motorworks.example.com")))
+        with self.refused(UserError, "can only be changed through its buttons"):
+            self.rpc(self.sales, "service.complaint", "write", complaint.ids, {"sender_id": False})
+        self.assertEqual(complaint.sender_id, self.contact)
+
     def test_an_email_reply_cannot_change_the_complaint(self):
         complaint = self.Complaint.browse(self.process(self.raw("zhang.san@motorworks.example.com")))
         complaint.message_update({}, update_vals={"state": "closed"})
