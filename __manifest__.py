@@ -27,6 +27,8 @@
         "data/service_complaint_routing_data.xml",
         "data/service_return_type_data.xml",
         "data/ir_cron_data.xml",
+        "data/mail_alias_data.xml",
+        "data/mail_template_data.xml",
         "wizard/service_refuse_wizard_views.xml",
         "wizard/service_return_capa_wizard_views.xml",
         "views/service_enquiry_views.xml",

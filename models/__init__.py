@@ -1,4 +1,5 @@
 from . import service_mixin
+from . import service_customer_mail
 from . import res_company
 from . import res_config_settings
 from . import service_product_grade

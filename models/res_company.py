@@ -78,6 +78,20 @@ class ResCompany(models.Model):
         "(80 % = “Satisfied” on every question).",
     )
 
+    # Complaints by e-mail
+    service_complaint_alias_id = fields.Many2one(
+        "mail.alias",
+        "Complaints Alias",
+        ondelete="set null",
+        copy=False,
+        help="E-mails to this address open a complaint of the company.",
+    )
+    service_complaint_acknowledge_all = fields.Boolean(
+        "Acknowledge Every Complaint",
+        help="E-mail the acknowledgement of receipt to the contact of every new complaint, not only "
+        "to those filed by e-mail or in the portal.",
+    )
+
     _sql_constraints = [
         (
             "service_periods_positive",
@@ -196,3 +210,31 @@ class ResCompany(models.Model):
                 department = template.copy({"company_id": self.id, "parent_id": parent.id, "manager_id": False})
             mapped[template] = department
         return mapped[template]
+
+    # ------------------------------------------------------------------
+    # Complaints alias of each company
+    # ------------------------------------------------------------------
+    def _service_complaint_alias_values(self):
+        """Values of the company's complaints alias: everyone may write, every complaint
+        it opens belongs to the company."""
+        self.ensure_one()
+        return {
+            "alias_model_id": self.env["ir.model"]._get_id("service.complaint"),
+            "alias_defaults": repr({"company_id": self.id}),
+            "alias_contact": "everyone",
+            "alias_domain_id": self.alias_domain_id.id,
+        }
+
+    def _service_set_complaint_alias(self, alias_name):
+        """Give each company of self the complaints alias ``alias_name`` (no name: the
+        alias stays, receiving nothing), creating it when the company has none."""
+        for company in self.sudo():
+            alias = company.service_complaint_alias_id
+            if alias:
+                alias.write({"alias_name": alias_name or False, **company._service_complaint_alias_values()})
+            elif alias_name:
+                company.service_complaint_alias_id = (
+                    self.env["mail.alias"]
+                    .sudo()
+                    .create({"alias_name": alias_name, **company._service_complaint_alias_values()})
+                )

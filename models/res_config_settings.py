@@ -1,5 +1,5 @@
 # Part of customer_service_control. See LICENSE file for full copyright and licensing details.
-from odoo import fields, models
+from odoo import api, fields, models
 
 
 class ResConfigSettings(models.TransientModel):
@@ -18,3 +18,29 @@ class ResConfigSettings(models.TransientModel):
     service_target_year2 = fields.Float(related="company_id.service_target_year2", readonly=False)
     service_target_year3 = fields.Float(related="company_id.service_target_year3", readonly=False)
     service_satisfaction_pass_score = fields.Float(related="company_id.service_satisfaction_pass_score", readonly=False)
+
+    # Complaints by e-mail
+    service_complaint_alias_name = fields.Char(
+        "Complaints Alias",
+        compute="_compute_service_complaint_alias_name",
+        readonly=False,
+        help="E-mails to this address open a complaint.",
+    )
+    service_complaint_alias_domain = fields.Char(related="company_id.alias_domain_name")
+    service_complaint_acknowledge_all = fields.Boolean(
+        related="company_id.service_complaint_acknowledge_all", readonly=False
+    )
+
+    @api.depends("company_id")
+    def _compute_service_complaint_alias_name(self):
+        for settings in self:
+            settings.service_complaint_alias_name = settings.company_id.sudo().service_complaint_alias_id.alias_name
+
+    def set_values(self):
+        res = super().set_values()
+        alias = self.company_id.sudo().service_complaint_alias_id
+        if (self.service_complaint_alias_name or False) != (alias.alias_name or False) or (
+            alias and alias.alias_domain_id != self.company_id.alias_domain_id
+        ):
+            self.company_id._service_set_complaint_alias(self.service_complaint_alias_name)
+        return res

@@ -1,11 +1,19 @@
 # Part of customer_service_control. See LICENSE file for full copyright and licensing details.
-from odoo import api, fields, models
+import logging
+
+from markupsafe import Markup
+
+from odoo import api, fields, models, tools
 from odoo.exceptions import UserError, ValidationError
 from odoo.tools import is_html_empty
 
 from ..const import GROUP_INSPECTOR, GROUP_MANAGER, GROUP_TECHNICAL, GROUP_USER
 from .service_complaint_routing import CAUSES, HANDLINGS
 from .service_mixin import recipient_env
+from .service_customer_mail import TEMPLATE_COMPLAINT_RECEIVED, TEMPLATE_COMPLAINT_RESPONDED
+from .service_enquiry import CHANNELS
+
+_logger = logging.getLogger(__name__)
 
 OPEN_STATES = ("new", "responded", "in_analysis")
 WORKERS = [GROUP_USER, GROUP_INSPECTOR, GROUP_TECHNICAL]
@@ -18,7 +26,13 @@ TRANSITIONS = {
     "cancel": (OPEN_STATES + ("resolved",), [GROUP_MANAGER]),
     "create_action": (("responded", "in_analysis", "resolved"), WORKERS),
     "create_return": (("responded", "in_analysis", "resolved"), [GROUP_USER]),
+    "confirm_contact": (("new",), [GROUP_USER]),
 }
+# How a complaint reached the company: the enquiry channels and the customer portal.
+COMPLAINT_CHANNELS = CHANNELS + [("portal", "Customer Portal")]
+# E-mails that answer automatically (RFC 3834 and the usual vendor headers) never open a complaint.
+AUTO_REPLY_HEADERS = ("X-Autoreply", "X-Autorespond", "X-Auto-Response-Suppress")
+AUTO_REPLY_PRECEDENCE = ("auto_reply", "bulk", "junk", "list")
 
 
 class ServiceComplaint(models.Model):
@@ -47,10 +61,14 @@ class ServiceComplaint(models.Model):
         "resolved_at",
         "closed_at",
         "assistance_activity_id",
+        "contact_to_confirm",
+        "sender_id",
+        "email_from",
     )
     _sla_pending_states = ("new",)
     _sla_evidence_fields = ("received_at", "deadline", "responded_at")
     _lock_on_transition = True
+    _primary_email = "email_from"
 
     state = fields.Selection(
         [
@@ -152,6 +170,18 @@ class ServiceComplaint(models.Model):
     can_create_action = fields.Boolean(compute="_compute_can_flags")
     can_create_return = fields.Boolean(compute="_compute_can_flags")
     can_correct_evidence = fields.Boolean(compute="_compute_can_flags")
+    # Received by e-mail (the company's complaints alias)
+    channel = fields.Selection(COMPLAINT_CHANNELS, "Received By", default="phone", tracking=True)
+    email_from = fields.Char("Sender's E-mail", readonly=True, copy=False)
+    sender_id = fields.Many2one("res.partner", readonly=True, copy=False, index="btree_not_null")
+    contact_to_confirm = fields.Boolean(
+        readonly=True,
+        copy=False,
+        tracking=True,
+        help="The e-mail came from an unknown address: a contact was created for it, and the handler "
+        "confirms it (or attaches it to the right customer) before responding.",
+    )
+    can_confirm_contact = fields.Boolean(compute="_compute_can_flags")
 
     # ------------------------------------------------------------------
     # Computes and constraints
@@ -169,11 +199,15 @@ class ServiceComplaint(models.Model):
         for complaint in self:
             complaint.responded_in_time = complaint._sla_answered_in_time(complaint.responded_at)
 
-    @api.depends("state")
+    @api.depends("state", "contact_to_confirm")
     @api.depends_context("uid")
     def _compute_can_flags(self):
         self._compute_can_transitions(TRANSITIONS)
         self.can_correct_evidence = self._sla_may_correct_evidence()
+        for complaint in self.filtered("contact_to_confirm"):
+            complaint.can_respond = complaint.can_start_analysis = False
+        for complaint in self.filtered(lambda c: not c.contact_to_confirm):
+            complaint.can_confirm_contact = False
 
     @api.depends("received_at", "resolved_at")
     def _compute_resolution_days(self):
@@ -215,6 +249,7 @@ class ServiceComplaint(models.Model):
     def create(self, vals_list):
         complaints = super().create(vals_list)
         complaints._schedule_assistance()
+        complaints._send_received_email()
         return complaints
 
     def write(self, vals):
@@ -247,6 +282,7 @@ class ServiceComplaint(models.Model):
     def action_respond(self):
         """Record the first response: a person sent or a letter (4.2.2.1)."""
         self._check_transition(*TRANSITIONS["respond"], self.env._("Recording the first response"))
+        self._check_contact_confirmed(self.env._("Recording the first response"))
         if self.filtered(lambda c: not c.response_type):
             raise UserError(self.env._("Say how the customer was answered: a person sent, a letter or a call."))
         for complaint in self:
@@ -258,11 +294,13 @@ class ServiceComplaint(models.Model):
                 }
             )
         self._sla_clear_overdue()
+        self._send_customer_email(TEMPLATE_COMPLAINT_RESPONDED)
         return True
 
     def action_start_analysis(self):
         """Classify the cause and route the complaint to its department (4.2.2.2)."""
         self._check_transition(*TRANSITIONS["start_analysis"], self.env._("Routing the complaint"))
+        self._check_contact_confirmed(self.env._("Routing the complaint"))
         if self.filtered(lambda c: not c.cause):
             raise UserError(self.env._("Classify the cause of the complaint before routing it."))
         routings = self.env["service.complaint.routing"].search(
@@ -416,3 +454,200 @@ class ServiceComplaint(models.Model):
                     cause=in_lang._selection_label("cause", self.cause),
                 ),
             )
+
+    # ------------------------------------------------------------------
+    # Complaints by e-mail (the company's complaints alias) and customer e-mails
+    # ------------------------------------------------------------------
+    def action_confirm_contact(self):
+        """Confirm the contact the mail gateway created for an unknown sender: it stays
+        the complaint's contact, attached to the customer chosen in the form when the
+        handler chose another one."""
+        self._check_transition(*TRANSITIONS["confirm_contact"], self.env._("Confirming the sender"))
+        confirmed = self.filtered(lambda c: not c.contact_to_confirm)
+        if confirmed:
+            raise UserError(
+                self.env._(
+                    "Confirming the sender is not possible for %(complaint)s: its sender is already confirmed.",
+                    complaint=confirmed[0].name,
+                )
+            )
+        for complaint in self:
+            customer = complaint.partner_id.commercial_partner_id
+            contact = complaint.contact_id or complaint.sender_id
+            if contact.commercial_partner_id != customer:
+                if contact != complaint.sender_id or contact.parent_id or contact.is_company or contact.user_ids:
+                    raise UserError(
+                        self.env._(
+                            "%(contact)s is a contact of %(other)s, not of %(customer)s: choose a contact "
+                            "of %(customer)s or leave it empty to attach the sender to it.",
+                            contact=contact.display_name,
+                            other=contact.commercial_partner_id.display_name,
+                            customer=customer.display_name,
+                        )
+                    )
+                # The handler's role was checked; the new contact joins the customer's contacts.
+                contact.sudo().parent_id = customer
+            complaint.contact_id = contact
+            complaint._write_transition({"contact_to_confirm": False})
+            complaint.message_post(
+                body=self.env._(
+                    "Sender confirmed: %(contact)s of %(customer)s.",
+                    contact=contact.display_name,
+                    customer=customer.display_name,
+                ),
+                subtype_xmlid="mail.mt_note",
+            )
+        return True
+
+    @api.model
+    def message_new(self, msg_dict, custom_values=None):
+        """A complaint from an e-mail to a complaints alias: for the customer whose
+        contact wrote, or from a new contact the handler confirms. Received now (the
+        Date header is only the sender's word), handled by the customer's salesperson."""
+        values = self._mail_safe_values(custom_values)
+        company = self.env["res.company"].browse(values.get("company_id")).exists() or self.env.company
+        email_from = msg_dict.get("email_from") or ""
+        sender = self._mail_find_sender(email_from, company)
+        # A contact the gateway created stays unknown until a handler confirmed it.
+        to_confirm = not sender or bool(
+            self.search_count([("sender_id", "=", sender.id), ("contact_to_confirm", "=", True)], limit=1)
+        )
+        if not sender:
+            sender = self._mail_create_sender(email_from)
+        # The incoming message is then posted by the gateway as written by the sender.
+        msg_dict["author_id"] = sender.id
+        customer = sender.commercial_partner_id
+        salesperson = customer.user_id
+        if salesperson.share or company not in salesperson.company_ids:
+            salesperson = self.env["res.users"]
+        values.setdefault("user_id", (salesperson or company.service_manager_user_id).id)
+        values.update(
+            {
+                "name": self.env._("New"),
+                "company_id": company.id,
+                "partner_id": customer.id,
+                "contact_id": sender.id,
+                "sender_id": sender.id,
+                "email_from": email_from,
+                "contact_to_confirm": to_confirm,
+                "channel": "email",
+                "received_at": fields.Datetime.now(),
+                "description": self._mail_description(msg_dict),
+            }
+        )
+        return super().message_new(msg_dict, custom_values=values)
+
+    def message_update(self, msg_dict, update_vals=None):
+        """A reply lands in the chatter; nothing of the complaint changes by e-mail."""
+        if update_vals:
+            _logger.info("Values of an e-mail to %s ignored: %s", self, sorted(update_vals))
+        return super().message_update(msg_dict, update_vals=None)
+
+    @api.model
+    def _routing_check_route(self, message, message_dict, route, raise_exception=True):
+        """An auto-reply, or an e-mail from the company itself (its users, Odoo's own
+        addresses), never opens a complaint: that is how loops start."""
+        route = super()._routing_check_route(message, message_dict, route, raise_exception=raise_exception)
+        if route and not route[1]:
+            reason = self._mail_ignore_reason(message, message_dict)
+            if reason:
+                _logger.info(
+                    "No complaint created from the mail from %s with Message-Id %s: %s",
+                    message_dict.get("email_from"),
+                    message_dict.get("message_id"),
+                    reason,
+                )
+                return ()
+        return route
+
+    def _check_contact_confirmed(self, action):
+        unconfirmed = self.filtered("contact_to_confirm")
+        if unconfirmed:
+            raise UserError(
+                self.env._(
+                    "%(action)s is not possible for %(complaint)s yet: it came from an unknown e-mail address. "
+                    "Confirm the sender (or attach it to the right customer) first.",
+                    action=action,
+                    complaint=unconfirmed[0].name,
+                )
+            )
+
+    def _send_received_email(self):
+        """Acknowledge the complaints filed by e-mail or in the portal, and every new one
+        when the company asks for it."""
+        self.filtered(
+            lambda c: c.channel in ("email", "portal") or c.company_id.service_complaint_acknowledge_all
+        )._send_customer_email(TEMPLATE_COMPLAINT_RECEIVED)
+
+    @api.model
+    def _mail_safe_values(self, values):
+        """What an alias's defaults (or a caller of the gateway) may set on a new
+        complaint: no transition field, no evidence of the response time, no reference,
+        channel or access token."""
+        protected = {
+            *self._transition_fields,
+            *self._sla_evidence_fields,
+            "name",
+            "channel",
+            "access_token",
+            "access_url",
+        }
+        values = dict(values or {})
+        ignored = sorted(key for key in values if key in protected or key not in self._fields)
+        if ignored:
+            _logger.warning("Values of an e-mail or of its alias ignored on a new complaint: %s", ignored)
+        return {key: value for key, value in values.items() if key not in ignored}
+
+    @api.model
+    def _mail_find_sender(self, email_from, company):
+        """The customer's contact (not an employee) writing from ``email_from`` in ``company``."""
+        email = tools.email_normalize(email_from)
+        if not email:
+            return self.env["res.partner"]
+        partners = self.env["res.partner"].search(
+            [("email_normalized", "=", email), ("company_id", "in", [False, company.id])], order="id"
+        )
+        partners = partners.filtered(lambda p: not p.user_ids.filtered(lambda user: not user.share))
+        return partners.sorted(lambda p: (not p.parent_id, p.id))[:1]
+
+    @api.model
+    def _mail_create_sender(self, email_from):
+        name, email = tools.parse_contact_from_email(email_from)
+        return self.env["res.partner"].create(
+            {"name": name or email or self.env._("Unknown sender"), "email": email or False}
+        )
+
+    @api.model
+    def _mail_description(self, msg_dict):
+        subject = msg_dict.get("subject") or ""
+        body = msg_dict.get("body") or ""
+        heading = Markup("<p><strong>%s</strong></p>") % subject if subject else Markup()
+        description = heading + Markup(body)  # the HTML field sanitizes it
+        return description if not is_html_empty(description) else self.env._("(empty e-mail)")
+
+    @api.model
+    def _mail_ignore_reason(self, message, message_dict):
+        """Why an incoming e-mail must not open a complaint, or ``False``."""
+        auto_submitted = (message.get("Auto-Submitted") or "no").strip().lower()
+        precedence = (message.get("Precedence") or "").strip().lower()
+        if (
+            auto_submitted != "no"
+            or precedence in AUTO_REPLY_PRECEDENCE
+            or any(message.get(header) for header in AUTO_REPLY_HEADERS)
+        ):
+            return "automatic reply"
+        email = tools.email_normalize(message_dict.get("email_from") or "")
+        if not email:
+            return False
+        domains = self.env["mail.alias.domain"].sudo().search([])  # pylint: disable=no-search-all
+        own = {
+            *domains.mapped("catchall_email"),
+            *domains.mapped("bounce_email"),
+            *domains.mapped("default_from_email"),
+        }
+        if email in own or self.env["mail.alias"].sudo().search_count([("alias_full_name", "=", email)], limit=1):
+            return "sent by an address of Odoo"
+        users = self.env["res.users"].sudo().with_context(active_test=False)
+        if users.search_count([("partner_id.email_normalized", "=", email), ("share", "=", False)], limit=1):
+            return "sent by a user of the company"
+        return False

@@ -9,6 +9,7 @@ from odoo.tools import float_compare, float_round, format_amount, formatLang, is
 
 from ..const import GROUP_GM, GROUP_INSPECTOR, GROUP_MANAGER, GROUP_PRODUCTION_MANAGER, GROUP_USER
 from .service_mixin import recipient_env
+from .service_customer_mail import TEMPLATE_RETURN_APPROVED, TEMPLATE_RETURN_REFUSED
 from .service_return_type import SETTLEMENTS
 
 OPEN_STATES = ("draft", "confirmed", "inspection", "approval", "approved")
@@ -447,6 +448,7 @@ class ServiceReturn(models.Model):
                 ret.line_ids.sudo()._check_returnable()  # the approver need not read stock
                 ret._write_transition({"state": "approved"})
                 ret._carry_out()
+                ret._send_customer_email(TEMPLATE_RETURN_APPROVED)
         return True
 
     def action_refuse(self, reason):
@@ -471,6 +473,7 @@ class ServiceReturn(models.Model):
                 partner_ids=ret.user_id.partner_id.ids,
                 subtype_xmlid="mail.mt_note",
             )
+        self._send_customer_email(TEMPLATE_RETURN_REFUSED)
         return True
 
     def action_open_refuse_wizard(self):

@@ -39,3 +39,5 @@ from . import test_technical_assistance
 from . import test_transition_guard
 from . import test_visit
 from . import test_visit_finding_rights
+from . import test_mail_gateway
+from . import test_customer_emails

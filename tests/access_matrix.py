@@ -124,6 +124,7 @@ ACTIONS = {
         "action_create_return": ("in_analysis", USERS, ()),
         "action_view_returns": (None, READERS, ()),
         "action_view_actions": (None, READERS, ()),
+        "action_confirm_contact": ("new", USERS, ()),
     },
     "service.action": {
         "action_open": ("draft", WORKERS, ()),
