@@ -68,5 +68,13 @@
         "demo/service_satisfaction_demo.xml",
         "demo/service_review_demo.xml",
     ],
+    "assets": {
+        "web.assets_backend": [
+            "customer_service_control/static/src/return_form/*.js",
+        ],
+        "web.assets_tests": [
+            "customer_service_control/static/tests/tours/*.js",
+        ],
+    },
     "application": True,
 }
