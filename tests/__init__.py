@@ -19,6 +19,7 @@ from . import test_return_concurrency
 from . import test_return_entry
 from . import test_return_flows
 from . import test_return_frozen
+from . import test_return_form_inspector
 from . import test_return_inspection
 from . import test_return_money
 from . import test_return_performance
