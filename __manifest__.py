@@ -74,9 +74,10 @@
     "assets": {
         "web.assets_backend": [
             "customer_service_control/static/src/dashboard/*",
+            "customer_service_control/static/src/return_form/*.js",
         ],
         "web.assets_tests": [
-            "customer_service_control/static/tests/tours/dashboard_tour.js",
+            "customer_service_control/static/tests/tours/*.js",
         ],
     },
     "application": True,

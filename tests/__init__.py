@@ -22,6 +22,7 @@ from . import test_return_concurrency
 from . import test_return_entry
 from . import test_return_flows
 from . import test_return_frozen
+from . import test_return_form_inspector
 from . import test_return_inspection
 from . import test_return_money
 from . import test_return_performance
@@ -41,3 +42,5 @@ from . import test_visit
 from . import test_visit_finding_rights
 from . import test_mail_gateway
 from . import test_customer_emails
+from . import test_tour_complaint
+from . import test_tour_return
