@@ -68,5 +68,10 @@
         "demo/service_satisfaction_demo.xml",
         "demo/service_review_demo.xml",
     ],
+    "assets": {
+        "web.report_assets_common": [
+            "customer_service_control/static/src/report/report_fonts.scss",
+        ],
+    },
     "application": True,
 }

@@ -22,3 +22,4 @@ from . import service_satisfaction_question_result
 from . import survey_user_input
 from . import service_review_stat
 from . import service_review
+from . import ir_actions_report
