@@ -18,6 +18,7 @@ from odoo.tools.pdf import PdfFileReader
 
 from .common import ReturnCase
 
+MODULE = "customer_service_control"
 CUSTOMER_CN = "上海轴承有限公司"
 COMPANY = "Ningbo Test Bearing Works"
 # A4 in PostScript points (210 × 297 mm).
@@ -40,7 +41,14 @@ class TestReportPdf(ReturnCase, HttpCase):
         for tool in ("wkhtmltopdf", "pdftotext", "pdffonts"):
             if not shutil.which(tool):
                 raise AssertionError(f"{tool} is missing: the printed forms cannot be checked (bin/dev installs it).")
-        cls.company.write({"name": COMPANY, "country_id": cls.env.ref("base.cn").id})
+        # A Chinese company a localisation left on US Letter (as l10n_us does to the demo company).
+        cls.company.write(
+            {
+                "name": COMPANY,
+                "country_id": cls.env.ref("base.cn").id,
+                "paperformat_id": cls.env.ref("base.paperformat_us").id,
+            }
+        )
         cls.customer.name = CUSTOMER_CN
 
     def setUp(self):
@@ -83,11 +91,11 @@ class TestReportPdf(ReturnCase, HttpCase):
         )
 
     def print_pdf(self, xmlid, records):
-        """The PDF Odoo sends to the browser for ``records``."""
+        """The PDF Odoo sends to the browser for ``records`` (in their context's language)."""
         report = self.env.ref(f"customer_service_control.{xmlid}")
         content, kind = (
             self.env["ir.actions.report"]
-            .with_context(force_report_rendering=True)
+            .with_context(records.env.context, force_report_rendering=True)
             ._render_qweb_pdf(report.report_name, records.ids)
         )
         self.assertEqual(kind, "pdf")
@@ -111,20 +119,21 @@ class TestReportPdf(ReturnCase, HttpCase):
             fonts = subprocess.run(["pdffonts", str(path)], capture_output=True, check=True, text=True).stdout
         return text.split("\f")[:-1], fonts
 
-    def assert_company_layout(self, content, pages_expected=2):
-        """Header (company), footer (page i / n) on every page, A4, extractable Chinese."""
+    def assert_company_layout(self, content, *texts):
+        """Header (company), footer (page i / n) on every page, A4, extractable Chinese
+        (the description and ``texts``)."""
         reader = PdfFileReader(io.BytesIO(content))
         pages, fonts = self.pages_text(content)
         self.assertEqual(len(pages), len(reader.pages))
-        self.assertGreaterEqual(len(pages), pages_expected, "the record is long enough for two pages")
+        self.assertGreaterEqual(len(pages), 2, "the record is long enough for two pages")
         for number, text in enumerate(pages, start=1):
             self.assertIn(COMPANY, text, f"company header on page {number}")
-            self.assertRegex(text, rf"Page {number} / {len(pages)}\b", f"page number on page {number}")
+            self.assertRegex(text, rf"(?:Page|页:) {number} / {len(pages)}\b", f"page number on page {number}")
         for page in reader.pages:
             self.assertEqual((round(float(page.mediabox.width)), round(float(page.mediabox.height))), A4_PT, "A4 paper")
         full_text = "".join("".join(pages).split())
-        self.assertIn(CUSTOMER_CN, full_text, "Chinese customer name copied as the same characters")
-        self.assertIn(PARAGRAPH_CN, full_text, "Chinese text copied as the same characters")
+        for text in (PARAGRAPH_CN, *texts):
+            self.assertIn("".join(text.split()), full_text, "Chinese text copied as the same characters")
         # name, type, encoding, embedded, subset, ToUnicode: all text in WenQuanYi Zen Hei
         # (no web font drawn as outlines, no serif fallback of an unstyled page).
         font_lines = [line.split() for line in fonts.splitlines()[2:] if line.strip()]
@@ -139,19 +148,19 @@ class TestReportPdf(ReturnCase, HttpCase):
     def test_complaint_sheet_prints_the_company_layout_on_every_page(self):
         complaint = self.complaint()
         content = self.print_pdf("action_report_complaint_sheet", complaint)
-        pages = self.assert_company_layout(content)
+        pages = self.assert_company_layout(content, CUSTOMER_CN)
         self.assertIn(complaint.name, pages[0])
 
     def test_return_form_prints_the_company_layout_on_every_page(self):
         ret = self.return_form()
         content = self.print_pdf("action_report_return_form", ret)
-        pages = self.assert_company_layout(content)
+        pages = self.assert_company_layout(content, CUSTOMER_CN)
         self.assertIn(ret.name, pages[0])
 
     def test_visit_report_prints_the_company_layout_on_every_page(self):
         visit = self.visit()
         content = self.print_pdf("action_report_visit", visit)
-        pages = self.assert_company_layout(content)
+        pages = self.assert_company_layout(content, CUSTOMER_CN)
         self.assertIn(visit.name, pages[0])
 
     def test_service_review_prints_the_company_layout_on_every_page(self):
@@ -159,6 +168,24 @@ class TestReportPdf(ReturnCase, HttpCase):
         content = self.print_pdf("action_report_service_review", review)
         pages = self.assert_company_layout(content)
         self.assertIn(review.name, pages[0])
+
+    def test_complaint_sheet_prints_in_chinese_for_a_chinese_user(self):
+        self.env["res.lang"]._activate_lang("zh_CN")
+        self.env["ir.module.module"]._load_module_terms(["web", MODULE], ["zh_CN"], overwrite=True)
+        complaint = self.complaint()
+        content = self.print_pdf("action_report_complaint_sheet", complaint.with_context(lang="zh_CN"))
+        pages = self.assert_company_layout(content, CUSTOMER_CN, "投诉处理单", "客户")
+        self.assertIn("页: 1 / ", pages[0], "Odoo's footer label in Chinese")
+        self.assertNotIn("Complaint Sheet", pages[0])
+
+    def test_a_company_elsewhere_keeps_its_own_paper(self):
+        self.company.country_id = self.env.ref("base.us")
+        report = self.env.ref("customer_service_control.action_report_complaint_sheet")
+        self.assertEqual(report.get_paperformat().format, "Letter")
+        self.company.country_id = self.env.ref("base.cn")
+        self.assertEqual(report.get_paperformat().format, "A4")
+        report.paperformat_id = self.env.ref("base.paperformat_us")
+        self.assertEqual(report.get_paperformat().format, "Letter", "a paper format set on the report wins")
 
     # ------------------------------------------------------------------
     # Several records in one print
@@ -176,7 +203,7 @@ class TestReportPdf(ReturnCase, HttpCase):
             self.assertIn(record.name, record_pages[0])
             for number, text in enumerate(record_pages, start=1):
                 self.assertIn(COMPANY, text)
-                self.assertRegex(text, rf"Page {number} / {len(record_pages)}\b", "numbers restart per record")
+                self.assertRegex(text, rf"(?:Page|页:) {number} / {len(record_pages)}\b", "numbers restart per record")
             own_pages.append(len(record_pages))
         self.assertEqual(sum(own_pages), len(pages))
         self.assertGreater(own_pages[1], own_pages[0])
