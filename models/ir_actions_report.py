@@ -153,7 +153,7 @@ class IrActionsReport(models.Model):
                 )
                 continue
             overlays.append(overlay)
-        return self._merge_overlays(body_pdfs, overlays, page_counts)
+        return self._merge_overlays(body_pdfs, overlays)
 
     # ------------------------------------------------------------------
     # Helpers
@@ -198,14 +198,15 @@ class IrActionsReport(models.Model):
                     elif classes.intersection(PAGE_COUNT_CLASSES):
                         node.text, node[:] = str(count), []
                 wrapper = lxml.html.Element("div")
-                wrapper.set("style", "overflow: hidden;" + ("" if first else " page-break-before: always;"))
+                if not first:
+                    wrapper.set("style", "page-break-before: always;")
                 wrapper.append(page)
                 container.append(wrapper)
                 first = False
         return lxml.html.tostring(root, encoding="unicode", doctype="<!DOCTYPE html>")
 
     @api.model
-    def _merge_overlays(self, body_pdfs, overlays, page_counts):
+    def _merge_overlays(self, body_pdfs, overlays):
         """Lay the overlay pages onto the body pages; one top-level outline per record.
 
         Odoo splits a PDF of several records by its top-level outlines (as the patched
@@ -239,8 +240,11 @@ class IrActionsReport(models.Model):
         xobjects = DictionaryObject(resources.get("/XObject", DictionaryObject()).get_object())
         commands = [b"Q"]
         for index, stamp in enumerate(stamps):
+            drawing = stamp.get_contents()
+            if drawing is None:
+                continue
             form = DecodedStreamObject()
-            form.set_data(stamp.get_contents().get_data())
+            form.set_data(drawing.get_data())
             form.update(
                 {
                     NameObject("/Type"): NameObject("/XObject"),
