@@ -79,6 +79,9 @@
         "web.assets_tests": [
             "customer_service_control/static/tests/tours/*.js",
         ],
+        "web.report_assets_common": [
+            "customer_service_control/static/src/report/report_fonts.scss",
+        ],
     },
     "application": True,
 }

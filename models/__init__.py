@@ -25,3 +25,4 @@ from . import service_review_stat
 from . import service_review
 from . import service_dashboard
 from . import hr_department
+from . import ir_actions_report
