@@ -56,6 +56,7 @@
         "report/service_review_report.xml",
         "report/complaint_sheet_report.xml",
         "report/return_form_report.xml",
+        "views/portal_templates.xml",
     ],
     "demo": [
         "demo/res_users_demo.xml",
@@ -67,6 +68,12 @@
         "demo/service_visit_demo.xml",
         "demo/service_satisfaction_demo.xml",
         "demo/service_review_demo.xml",
+        "demo/portal_demo.xml",
     ],
+    "assets": {
+        "web.assets_tests": [
+            "customer_service_control/static/tests/tours/portal_complaint_tour.js",
+        ],
+    },
     "application": True,
 }

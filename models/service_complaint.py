@@ -5,6 +5,9 @@ from odoo.tools import is_html_empty
 
 from ..const import GROUP_INSPECTOR, GROUP_MANAGER, GROUP_TECHNICAL, GROUP_USER
 from .service_complaint_routing import CAUSES, HANDLINGS
+from .service_enquiry import CHANNELS
+
+COMPLAINT_CHANNELS = CHANNELS + [("portal", "Customer Portal")]
 
 OPEN_STATES = ("new", "responded", "in_analysis")
 WORKERS = [GROUP_USER, GROUP_INSPECTOR, GROUP_TECHNICAL]
@@ -76,6 +79,13 @@ class ServiceComplaint(models.Model):
         required=True,
         default="complaint",
         tracking=True,
+    )
+    channel = fields.Selection(
+        COMPLAINT_CHANNELS,
+        "Received Through",
+        default="phone",
+        tracking=True,
+        help="How the complaint reached the company; “Customer Portal” when the customer filed it under My Account.",
     )
     # What is concerned
     sale_order_id = fields.Many2one(
