@@ -11,13 +11,12 @@ import re
 from markupsafe import Markup
 
 from odoo import http
+from odoo.addons.portal.controllers.portal import CustomerPortal
+from odoo.addons.portal.controllers.portal import pager as portal_pager
 from odoo.exceptions import AccessError, MissingError, UserError, ValidationError
 from odoo.http import content_disposition, request
 from odoo.tools import plaintext2html
 from odoo.tools.mimetypes import guess_mimetype
-
-from odoo.addons.portal.controllers.portal import CustomerPortal
-from odoo.addons.portal.controllers.portal import pager as portal_pager
 
 COMPLAINT = "service.complaint"
 RETURN = "service.return"
@@ -127,7 +126,10 @@ class ServicePortal(CustomerPortal):
                 "domain": [("state", "in", ("draft", "confirmed", "inspection", "approval"))],
             },
             "approved": {"label": request.env._("Approved"), "domain": [("state", "in", ("approved", "done"))]},
-            "refused": {"label": request.env._("Refused or Cancelled"), "domain": [("state", "in", ("refused", "cancelled"))]},
+            "refused": {
+                "label": request.env._("Refused or Cancelled"),
+                "domain": [("state", "in", ("refused", "cancelled"))],
+            },
         }
 
     def _return_searchbar_sortings(self):
@@ -160,7 +162,9 @@ class ServicePortal(CustomerPortal):
             return request.redirect("/my")
         if report_type in ("html", "pdf"):
             return self._show_customer_copy(return_sudo, report_type, RETURN_REPORT, download)
-        values = self._service_page_values(return_sudo, access_token, "my_service_returns_history", "service_return", **kw)
+        values = self._service_page_values(
+            return_sudo, access_token, "my_service_returns_history", "service_return", **kw
+        )
         return request.render("customer_service_control.portal_my_return", values)
 
     # ------------------------------------------------------------------
@@ -247,7 +251,9 @@ class ServicePortal(CustomerPortal):
         ]
         if report_type == "pdf":
             filename = "{}.pdf".format(re.sub(r"\W+", "_", record_sudo.name))
-            headers.append(("Content-Disposition", content_disposition(filename, "attachment" if download else "inline")))
+            headers.append(
+                ("Content-Disposition", content_disposition(filename, "attachment" if download else "inline"))
+            )
         return request.make_response(content, headers=headers)
 
     # ------------------------------------------------------------------
@@ -399,9 +405,7 @@ class ServicePortal(CustomerPortal):
                 )
             mimetype = guess_mimetype(content)
             if mimetype not in PHOTO_MIMETYPES:
-                raise UserError(
-                    env._("%(name)s is not a photo (PNG, JPEG, GIF or WebP image).", name=upload.filename)
-                )
+                raise UserError(env._("%(name)s is not a photo (PNG, JPEG, GIF or WebP image).", name=upload.filename))
             photos.append((upload.filename, content, mimetype))
         return photos
 

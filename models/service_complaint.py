@@ -169,7 +169,6 @@ class ServiceComplaint(models.Model):
         return (self.company_id or self.env.company).service_complaint_response_hours
 
     def _compute_access_url(self):
-        super()._compute_access_url()
         for complaint in self:
             complaint.access_url = f"/my/complaints/{complaint.id}"
 

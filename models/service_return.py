@@ -172,7 +172,6 @@ class ServiceReturn(models.Model):
     # Computes
     # ------------------------------------------------------------------
     def _compute_access_url(self):
-        super()._compute_access_url()
         for form in self:
             form.access_url = f"/my/returns/{form.id}"
 

@@ -69,10 +69,14 @@ class PortalCase(ReturnCase, HttpCase):
                 "description": "<p>OTHER-CUSTOMER-complaint</p>",
             }
         )
-        cls.ret = cls.env["service.return"].with_user(cls.sales)._create_from_pickings(
-            cls.delivery,
-            return_type_id=cls.env.ref("customer_service_control.return_type_partial").id,
-            reason="<p>Noise above the grade.</p>",
+        cls.ret = (
+            cls.env["service.return"]
+            .with_user(cls.sales)
+            ._create_from_pickings(
+                cls.delivery,
+                return_type_id=cls.env.ref("customer_service_control.return_type_partial").id,
+                reason="<p>Noise above the grade.</p>",
+            )
         )
         cls.ret.with_user(cls.manager).action_confirm()
         cls.ret.with_user(cls.prod_manager).write({"inspector_ids": [Command.set(cls.inspector.ids)]})
@@ -80,9 +84,13 @@ class PortalCase(ReturnCase, HttpCase):
         cls.ret.line_ids.with_user(cls.inspector).write({"inspection_result": "nonconforming", "defect": DEFECT})
         cls.ret.with_user(cls.inspector).action_request_approval()
         cls.ret.approval_ids.sudo().write({"note": APPROVAL_NOTE})
-        cls.other_return = cls.env["service.return"].with_user(cls.sales)._create_from_pickings(
-            cls.other_delivery,
-            return_type_id=cls.env.ref("customer_service_control.return_type_partial").id,
+        cls.other_return = (
+            cls.env["service.return"]
+            .with_user(cls.sales)
+            ._create_from_pickings(
+                cls.other_delivery,
+                return_type_id=cls.env.ref("customer_service_control.return_type_partial").id,
+            )
         )
 
     def page(self, url, **kwargs):
@@ -224,7 +232,9 @@ class TestPortalRoutes(PortalCase):
         full = str(Report._render_qweb_html("customer_service_control.action_report_return_form", self.ret.ids)[0])
         for secret in (DEFECT, APPROVAL_NOTE, "Defect Found", "Signature / Date"):
             self.assertIn(secret, full)
-        full = str(Report._render_qweb_html("customer_service_control.action_report_complaint_sheet", self.complaint.ids)[0])
+        full = str(
+            Report._render_qweb_html("customer_service_control.action_report_complaint_sheet", self.complaint.ids)[0]
+        )
         self.assertIn(ANALYSIS, full)
 
     def test_filing_a_complaint_with_a_photo(self):
@@ -254,7 +264,9 @@ class TestPortalRoutes(PortalCase):
         )
         self.assertEqual(complaint.deadline - complaint.received_at, timedelta(hours=48))
         self.assertIn("Loud noise after 200 hours.", complaint.description)
-        photo = self.env["ir.attachment"].search([("res_model", "=", "service.complaint"), ("res_id", "=", complaint.id)])
+        photo = self.env["ir.attachment"].search(
+            [("res_model", "=", "service.complaint"), ("res_id", "=", complaint.id)]
+        )
         self.assertEqual(photo.mapped("mimetype"), ["image/png"])
         self.assertEqual(photo.raw, PNG)
         self.assertIn(self.portal.partner_id, complaint.message_partner_ids)
@@ -292,7 +304,9 @@ class TestPortalRoutes(PortalCase):
         order, delivery = self.sell_and_deliver([(self.lot_bearing, 3, {self.lot_b: 3})])
         self.authenticate("t_portal_a", "t_portal_a")
         before = self.complaints_of(self.customer)
-        response = self.file_complaint(sale_order_id=str(order.id), picking_id=str(delivery.id), lot_id=str(self.lot_a.id))
+        response = self.file_complaint(
+            sale_order_id=str(order.id), picking_id=str(delivery.id), lot_id=str(self.lot_a.id)
+        )
         self.assertIn(f"Lot 6205-A was not shipped with delivery {delivery.name}", response.text)
         response = self.file_complaint(sale_order_id=str(order.id), picking_id=str(self.delivery.id))
         self.assertIn(f"Delivery {self.delivery.name} was not shipped for order {order.name}", response.text)

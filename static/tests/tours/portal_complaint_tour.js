@@ -25,7 +25,7 @@ registry.category("web_tour.tours").add("customer_service_control_portal_complai
         {
             content: "Choose the product",
             trigger: "select[name='product_id']",
-            run: "selectByLabel Portal Bearing 6205",
+            run: "selectByLabel Bearing 6205-2RS",
         },
         {
             content: "Choose the delivery",
@@ -35,7 +35,7 @@ registry.category("web_tour.tours").add("customer_service_control_portal_complai
         {
             content: "Choose the lot",
             trigger: "select[name='lot_id']",
-            run: "selectByLabel PORTAL-LOT-1",
+            run: "selectByLabel 6205-A",
         },
         {
             content: "Describe the problem",
