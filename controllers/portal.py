@@ -92,18 +92,17 @@ class ServicePortal(CustomerPortal):
     def portal_new_complaint(self, **post):
         """Form to file a complaint (GET) and its submission (POST)."""
         customer = request.env.user.partner_id.commercial_partner_id
-        choices = self._complaint_form_choices(customer)
         error = None
         if request.httprequest.method == "POST":
             try:
                 with request.env.cr.savepoint():
-                    complaint = self._create_portal_complaint(customer, choices, post)
+                    complaint = self._create_portal_complaint(customer, post)
             except (UserError, ValidationError) as exc:
                 error = exc.args[0]
             else:
                 return request.redirect(f"/my/complaints/{complaint.id}?message=filed")
         values = self._prepare_portal_layout_values()
-        values.update(choices)
+        values.update(self._complaint_form_choices(customer))
         values.update(
             {
                 "page_name": "service_complaint_new",
@@ -259,38 +258,37 @@ class ServicePortal(CustomerPortal):
     # ------------------------------------------------------------------
     # Filing a complaint
     # ------------------------------------------------------------------
+    def _complaint_form_domains(self, customer):
+        """What the customer may refer to, in the user's companies: its confirmed orders,
+        its done deliveries, and (as delivery lines) the products and lots shipped to it."""
+        companies = request.env.user.company_ids.ids
+        orders = [
+            ("partner_id.commercial_partner_id", "=", customer.id),
+            ("state", "=", "sale"),
+            ("company_id", "in", companies),
+        ]
+        deliveries = [
+            ("partner_id.commercial_partner_id", "=", customer.id),
+            ("picking_type_code", "=", "outgoing"),
+            ("state", "=", "done"),
+            ("company_id", "in", companies),
+            "|",
+            ("sale_id", "=", False),
+            ("sale_id.partner_id.commercial_partner_id", "=", customer.id),
+        ]
+        return {
+            "orders": orders,
+            "deliveries": deliveries,
+            "ordered": [("order_id", "any", orders)],
+            "delivered": [("picking_id", "any", deliveries), ("state", "=", "done")],
+        }
+
     def _complaint_form_choices(self, customer):
-        """What the customer may refer to: its confirmed orders, its done deliveries,
-        the products and lots delivered to it, in the user's companies."""
+        """The options of the form (the latest orders and deliveries)."""
         env = request.env
-        companies = env.user.company_ids
-        orders = (
-            env["sale.order"]
-            .sudo()
-            .search(
-                [
-                    ("partner_id.commercial_partner_id", "=", customer.id),
-                    ("state", "=", "sale"),
-                    ("company_id", "in", companies.ids),
-                ],
-                order="date_order desc",
-                limit=200,
-            )
-        )
-        deliveries = (
-            env["stock.picking"]
-            .sudo()
-            .search(
-                [
-                    ("partner_id.commercial_partner_id", "=", customer.id),
-                    ("picking_type_code", "=", "outgoing"),
-                    ("state", "=", "done"),
-                    ("company_id", "in", companies.ids),
-                ],
-                order="date_done desc",
-                limit=200,
-            )
-        )
+        domains = self._complaint_form_domains(customer)
+        orders = env["sale.order"].sudo().search(domains["orders"], order="date_order desc", limit=200)
+        deliveries = env["stock.picking"].sudo().search(domains["deliveries"], order="date_done desc", limit=200)
         delivered = deliveries.move_line_ids
         return {
             "orders": orders,
@@ -299,24 +297,46 @@ class ServicePortal(CustomerPortal):
             "lots": delivered.lot_id,
         }
 
-    def _create_portal_complaint(self, customer, choices, post):
-        """Validate the posted form against ``choices`` and create the complaint."""
+    def _complaint_form_record(self, post, field, model_name, domain):
+        """The record posted in ``field`` when ``domain`` accepts it, else False;
+        an empty recordset when nothing was chosen."""
+        raw = (post.get(field) or "").strip()
+        Model = request.env[model_name].sudo()
+        if not raw:
+            return Model
+        if not raw.isdigit():
+            return False
+        return Model.search([("id", "=", int(raw))] + domain, limit=1) or False
+
+    def _create_portal_complaint(self, customer, post):
+        """Validate the posted form against what the customer may refer to (whatever
+        the options shown) and create the complaint."""
         env = request.env
-
-        def picked(field, allowed, label):
-            raw = post.get(field) or ""
-            if not raw:
-                return allowed.browse()
-            if not raw.isdigit() or int(raw) not in allowed.ids:
-                raise UserError(
-                    env._("The %(what)s you chose is not one of %(customer)s.", what=label, customer=customer.name)
-                )
-            return allowed.browse(int(raw))
-
-        order = picked("sale_order_id", choices["orders"], env._("sale order"))
-        delivery = picked("picking_id", choices["deliveries"], env._("delivery"))
-        product = picked("product_id", choices["products"], env._("product"))
-        lot = picked("lot_id", choices["lots"], env._("lot or serial number"))
+        domains = self._complaint_form_domains(customer)
+        order = self._complaint_form_record(post, "sale_order_id", "sale.order", domains["orders"])
+        if order is False:
+            raise UserError(env._("The sale order you chose is not an order of %(customer)s.", customer=customer.name))
+        delivery = self._complaint_form_record(post, "picking_id", "stock.picking", domains["deliveries"])
+        if delivery is False:
+            raise UserError(env._("The delivery you chose was not shipped to %(customer)s.", customer=customer.name))
+        SaleLine, MoveLine = env["sale.order.line"].sudo(), env["stock.move.line"].sudo()
+        product = self._complaint_form_record(post, "product_id", "product.product", [])
+        if product and not (
+            SaleLine.search_count([("product_id", "=", product.id)] + domains["ordered"], limit=1)
+            or MoveLine.search_count([("product_id", "=", product.id)] + domains["delivered"], limit=1)
+        ):
+            product = False
+        if product is False:
+            raise UserError(
+                env._("The product you chose was not sold or delivered to %(customer)s.", customer=customer.name)
+            )
+        lot = self._complaint_form_record(post, "lot_id", "stock.lot", [])
+        if lot and not MoveLine.search_count([("lot_id", "=", lot.id)] + domains["delivered"], limit=1):
+            lot = False
+        if lot is False:
+            raise UserError(
+                env._("The lot or serial number you chose was not delivered to %(customer)s.", customer=customer.name)
+            )
         if order and delivery and delivery.sale_id and delivery.sale_id != order:
             raise UserError(
                 env._(
@@ -349,7 +369,7 @@ class ServicePortal(CustomerPortal):
             "contact_id": contact.id if contact != customer else False,
             "company_id": company.id,
             "channel": "portal",
-            "sale_order_id": order.id or (delivery.sale_id.id if delivery.sale_id in choices["orders"] else False),
+            "sale_order_id": (order or delivery.sale_id).id,
             "picking_id": delivery.id,
             "product_ids": [(6, 0, products.ids)],
             "lot_ids": [(6, 0, lot.ids)],

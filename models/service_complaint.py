@@ -6,6 +6,7 @@ from odoo.tools import is_html_empty
 from ..const import GROUP_INSPECTOR, GROUP_MANAGER, GROUP_TECHNICAL, GROUP_USER
 from .service_complaint_routing import CAUSES, HANDLINGS
 from .service_enquiry import CHANNELS
+from .service_portal import portal_groups_with_token
 
 COMPLAINT_CHANNELS = CHANNELS + [("portal", "Customer Portal")]
 
@@ -167,6 +168,10 @@ class ServiceComplaint(models.Model):
     # ------------------------------------------------------------------
     def _sla_period_hours(self):
         return (self.company_id or self.env.company).service_complaint_response_hours
+
+    def _notify_get_recipients_groups(self, message, model_description, msg_vals=None):
+        groups = super()._notify_get_recipients_groups(message, model_description, msg_vals=msg_vals)
+        return portal_groups_with_token(self, groups, msg_vals)
 
     def _compute_access_url(self):
         for complaint in self:

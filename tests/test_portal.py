@@ -3,6 +3,7 @@
 (as a browser would) and through RPC as the portal user."""
 
 import base64
+import html
 import json
 import re
 from datetime import timedelta
@@ -206,6 +207,24 @@ class TestPortalRoutes(PortalCase):
         response = self.url_open(f"/my/returns/{self.ret.id}")
         self.assertNotIn(self.ret.name, response.text)
 
+    def test_email_to_a_following_contact_links_the_portal_page_with_the_token(self):
+        for record, page in ((self.complaint, "/my/complaints/"), (self.ret, "/my/returns/")):
+            record.message_subscribe(partner_ids=self.contact.ids)
+            record.with_user(self.sales).with_context(mail_notify_force_send=False).message_post(
+                body="An engineer visits on Monday.", message_type="comment", subtype_xmlid="mail.mt_comment"
+            )
+            mail = self.env["mail.mail"].search(
+                [("recipient_ids", "in", self.contact.ids), ("model", "=", record._name), ("res_id", "=", record.id)],
+                order="id desc",
+                limit=1,
+            )
+            link = html.unescape(re.search(r'href="([^"]*/mail/view[^"]*)"', str(mail.body_html)).group(1))
+            self.assertIn(f"access_token={record.access_token}", link)
+            self.authenticate("t_portal_a", "t_portal_a")
+            response = self.url_open(link[link.index("/mail/view") :])
+            self.assertIn(f"{page}{record.id}", response.url)
+            self.assertIn(record.name, response.text)
+
     def test_return_page_hides_inspection_and_approvals(self):
         self.authenticate("t_portal_a", "t_portal_a")
         page = self.page(f"/my/returns/{self.ret.id}").text
@@ -274,11 +293,27 @@ class TestPortalRoutes(PortalCase):
     def test_filing_refuses_what_is_not_the_customers(self):
         self.authenticate("t_portal_a", "t_portal_a")
         cases = [
-            ({"sale_order_id": str(self.other_order.id)}, {}, "sale order you chose is not one of Test Motor Works"),
-            ({"picking_id": str(self.other_delivery.id)}, {}, "delivery you chose is not one of Test Motor Works"),
-            ({"lot_id": str(self.lot_b.id)}, {}, "lot or serial number you chose is not one of Test Motor Works"),
-            ({"product_id": str(self.bearing.id)}, {}, "product you chose is not one of Test Motor Works"),
-            ({"sale_order_id": "1 OR 1=1"}, {}, "sale order you chose is not one of"),
+            (
+                {"sale_order_id": str(self.other_order.id)},
+                {},
+                "The sale order you chose is not an order of Test Motor Works",
+            ),
+            (
+                {"picking_id": str(self.other_delivery.id)},
+                {},
+                "The delivery you chose was not shipped to Test Motor Works",
+            ),
+            (
+                {"lot_id": str(self.lot_b.id)},
+                {},
+                "The lot or serial number you chose was not delivered to Test Motor Works",
+            ),
+            (
+                {"product_id": str(self.bearing.id)},
+                {},
+                "The product you chose was not sold or delivered to Test Motor Works",
+            ),
+            ({"sale_order_id": "1 OR 1=1"}, {}, "The sale order you chose is not an order of"),
             ({"description": "   "}, {}, "Describe the problem"),
             ({}, {"photos": ("invoice.pdf", b"%PDF-1.4 not an image", "image/png")}, "is not a photo"),
             (
@@ -299,6 +334,20 @@ class TestPortalRoutes(PortalCase):
                 self.env["ir.attachment"].search_count([("res_model", "=", "service.complaint")]), attachments, fields
             )
         self.assertFalse(self.complaints_of(self.other_customer) - self.other_complaint)
+
+    def test_filing_without_the_forms_csrf_token_is_refused(self):
+        self.authenticate("t_portal_a", "t_portal_a")
+        before = self.complaints_of(self.customer)
+        for token in ("", "forged"):
+            response = self.url_open(
+                "/my/complaints/new", data={"csrf_token": token, "description": "Forged from another site."}
+            )
+            self.assertEqual(response.status_code, 400, token)
+        self.assertEqual(self.complaints_of(self.customer), before)
+
+    def test_filing_needs_a_login(self):
+        response = self.url_open("/my/complaints/new")
+        self.assertIn("/web/login", response.url)
 
     def test_filing_refuses_a_lot_not_shipped_with_the_delivery(self):
         order, delivery = self.sell_and_deliver([(self.lot_bearing, 3, {self.lot_b: 3})])
