@@ -8,7 +8,7 @@ import json
 import re
 from datetime import timedelta
 
-from odoo import Command
+from odoo import Command, fields
 from odoo.exceptions import AccessError
 from odoo.tests import HttpCase, new_test_user, tagged
 
@@ -103,7 +103,7 @@ class PortalCase(ReturnCase, HttpCase):
         page = self.page("/my/complaints/new").text
         return re.search(r'name="csrf_token" value="([^"]+)"', page).group(1)
 
-    def file_complaint(self, files=None, **fields):
+    def file_complaint(self, files=None, **form):
         data = {
             "csrf_token": self.csrf(),
             "description": "Loud noise after 200 hours.",
@@ -112,7 +112,7 @@ class PortalCase(ReturnCase, HttpCase):
             "product_id": str(self.lot_bearing.id),
             "lot_id": str(self.lot_a.id),
         }
-        data.update(fields)
+        data.update(form)
         return self.url_open("/my/complaints/new", data=data, files=files or {})
 
     def complaints_of(self, partner):
@@ -259,7 +259,16 @@ class TestPortalRoutes(PortalCase):
     def test_filing_a_complaint_with_a_photo(self):
         self.authenticate("t_portal_a", "t_portal_a")
         before = self.complaints_of(self.customer)
-        response = self.file_complaint(files={"photos": ("bearing.png", PNG, "image/png")})
+        # Fields the form does not have are ignored, whatever a crafted request posts.
+        response = self.file_complaint(
+            files={"photos": ("bearing.png", PNG, "image/png")},
+            state="closed",
+            channel="phone",
+            user_id=str(self.manager.id),
+            received_at="2020-01-01 00:00:00",
+            partner_id=str(self.other_customer.id),
+            company_id="2",
+        )
         self.assertEqual(response.status_code, 200)
         complaint = self.complaints_of(self.customer) - before
         self.assertEqual(len(complaint), 1)
@@ -281,6 +290,7 @@ class TestPortalRoutes(PortalCase):
                 }
             ],
         )
+        self.assertLess(abs(complaint.received_at - fields.Datetime.now()), timedelta(minutes=5))
         self.assertEqual(complaint.deadline - complaint.received_at, timedelta(hours=48))
         self.assertIn("Loud noise after 200 hours.", complaint.description)
         photo = self.env["ir.attachment"].search(
@@ -324,14 +334,14 @@ class TestPortalRoutes(PortalCase):
         ]
         before = self.complaints_of(self.customer)
         attachments = self.env["ir.attachment"].search_count([("res_model", "=", "service.complaint")])
-        for fields, files, message in cases:
-            response = self.file_complaint(files=files, **fields)
-            self.assertEqual(response.status_code, 200, fields)
-            self.assertIn(message, response.text, fields)
-            self.assertIn("o_service_error", response.text, fields)
-            self.assertEqual(self.complaints_of(self.customer), before, fields)
+        for form, files, message in cases:
+            response = self.file_complaint(files=files, **form)
+            self.assertEqual(response.status_code, 200, form)
+            self.assertIn(message, response.text, form)
+            self.assertIn("o_service_error", response.text, form)
+            self.assertEqual(self.complaints_of(self.customer), before, form)
             self.assertEqual(
-                self.env["ir.attachment"].search_count([("res_model", "=", "service.complaint")]), attachments, fields
+                self.env["ir.attachment"].search_count([("res_model", "=", "service.complaint")]), attachments, form
             )
         self.assertFalse(self.complaints_of(self.other_customer) - self.other_complaint)
 
