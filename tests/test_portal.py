@@ -238,7 +238,7 @@ class TestPortalRoutes(PortalCase):
         copy = self.page(f"/my/returns/{self.ret.id}?report_type=html").text
         self.assertIn(self.ret.name, copy)
         self.assertIn("Noise above the grade.", copy)
-        for secret in (DEFECT, APPROVAL_NOTE, "Defect Found", "Signature / Date", self.inspector.name):
+        for secret in (DEFECT, APPROVAL_NOTE, "Re-inspection", "Defect Found", "Signature / Date", self.inspector.name):
             self.assertNotIn(secret, copy)
         sheet = self.page(f"/my/complaints/{self.complaint.id}?report_type=html").text
         self.assertIn(self.complaint.name, sheet)
@@ -249,7 +249,7 @@ class TestPortalRoutes(PortalCase):
         # Staff printing from the back end keeps the full form.
         Report = self.env["ir.actions.report"]
         full = str(Report._render_qweb_html("customer_service_control.action_report_return_form", self.ret.ids)[0])
-        for secret in (DEFECT, APPROVAL_NOTE, "Defect Found", "Signature / Date"):
+        for secret in (DEFECT, APPROVAL_NOTE, "Re-inspection", "Defect Found", "Signature / Date"):
             self.assertIn(secret, full)
         full = str(
             Report._render_qweb_html("customer_service_control.action_report_complaint_sheet", self.complaint.ids)[0]
