@@ -59,6 +59,7 @@
         "report/service_review_report.xml",
         "report/complaint_sheet_report.xml",
         "report/return_form_report.xml",
+        "views/portal_templates.xml",
     ],
     "demo": [
         "demo/res_users_demo.xml",
@@ -70,6 +71,7 @@
         "demo/service_visit_demo.xml",
         "demo/service_satisfaction_demo.xml",
         "demo/service_review_demo.xml",
+        "demo/portal_demo.xml",
     ],
     "assets": {
         "web.assets_backend": [

@@ -9,9 +9,10 @@ from odoo.tools import is_html_empty
 
 from ..const import GROUP_INSPECTOR, GROUP_MANAGER, GROUP_TECHNICAL, GROUP_USER
 from .service_complaint_routing import CAUSES, HANDLINGS
-from .service_mixin import recipient_env
 from .service_customer_mail import TEMPLATE_COMPLAINT_RECEIVED, TEMPLATE_COMPLAINT_RESPONDED
 from .service_enquiry import CHANNELS
+from .service_mixin import recipient_env
+from .service_portal import portal_groups_with_token
 
 _logger = logging.getLogger(__name__)
 
@@ -96,6 +97,13 @@ class ServiceComplaint(models.Model):
         default="complaint",
         tracking=True,
     )
+    channel = fields.Selection(
+        COMPLAINT_CHANNELS,
+        "Received Through",
+        default="phone",
+        tracking=True,
+        help="How the complaint reached the company; “Customer Portal” when the customer filed it under My Account.",
+    )
     # What is concerned
     sale_order_id = fields.Many2one(
         "sale.order",
@@ -171,7 +179,6 @@ class ServiceComplaint(models.Model):
     can_create_return = fields.Boolean(compute="_compute_can_flags")
     can_correct_evidence = fields.Boolean(compute="_compute_can_flags")
     # Received by e-mail (the company's complaints alias)
-    channel = fields.Selection(COMPLAINT_CHANNELS, "Received By", default="phone", tracking=True)
     email_from = fields.Char("Sender's E-mail", readonly=True, copy=False)
     sender_id = fields.Many2one("res.partner", readonly=True, copy=False, index="btree_not_null")
     contact_to_confirm = fields.Boolean(
@@ -189,8 +196,11 @@ class ServiceComplaint(models.Model):
     def _sla_period_hours(self):
         return (self.company_id or self.env.company).service_complaint_response_hours
 
+    def _notify_get_recipients_groups(self, message, model_description, msg_vals=None):
+        groups = super()._notify_get_recipients_groups(message, model_description, msg_vals=msg_vals)
+        return portal_groups_with_token(self, groups, msg_vals)
+
     def _compute_access_url(self):
-        super()._compute_access_url()
         for complaint in self:
             complaint.access_url = f"/my/complaints/{complaint.id}"
 

@@ -8,8 +8,9 @@ from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.tools import float_compare, float_round, format_amount, formatLang, is_html_empty
 
 from ..const import GROUP_GM, GROUP_INSPECTOR, GROUP_MANAGER, GROUP_PRODUCTION_MANAGER, GROUP_USER
-from .service_mixin import recipient_env
 from .service_customer_mail import TEMPLATE_RETURN_APPROVED, TEMPLATE_RETURN_REFUSED
+from .service_mixin import recipient_env
+from .service_portal import portal_groups_with_token
 from .service_return_type import SETTLEMENTS
 
 OPEN_STATES = ("draft", "confirmed", "inspection", "approval", "approved")
@@ -173,8 +174,11 @@ class ServiceReturn(models.Model):
     # ------------------------------------------------------------------
     # Computes
     # ------------------------------------------------------------------
+    def _notify_get_recipients_groups(self, message, model_description, msg_vals=None):
+        groups = super()._notify_get_recipients_groups(message, model_description, msg_vals=msg_vals)
+        return portal_groups_with_token(self, groups, msg_vals)
+
     def _compute_access_url(self):
-        super()._compute_access_url()
         for form in self:
             form.access_url = f"/my/returns/{form.id}"
 

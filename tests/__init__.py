@@ -14,6 +14,8 @@ from . import test_i18n_complete
 from . import test_internal_notes
 from . import test_partner
 from . import test_partner_card_access
+from . import test_portal
+from . import test_portal_tour
 from . import test_register_numbers
 from . import test_report
 from . import test_return_approval
