@@ -36,3 +36,4 @@ from . import test_technical_assistance
 from . import test_transition_guard
 from . import test_visit
 from . import test_visit_finding_rights
+from . import test_views_ui
