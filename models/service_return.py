@@ -195,12 +195,8 @@ class ServiceReturn(models.Model):
         Picking = self.env["stock.picking"]
         if self.ids and Picking.has_access("read"):
             domain = [("service_return_id", "in", self.ids)]
-            receipts = dict(
-                Picking._read_group(domain + RECEIPT_DOMAIN, ["service_return_id"], ["__count"])
-            )
-            replacements = dict(
-                Picking._read_group(domain + REPLACEMENT_DOMAIN, ["service_return_id"], ["__count"])
-            )
+            receipts = dict(Picking._read_group(domain + RECEIPT_DOMAIN, ["service_return_id"], ["__count"]))
+            replacements = dict(Picking._read_group(domain + REPLACEMENT_DOMAIN, ["service_return_id"], ["__count"]))
         for ret in self:
             ret.receipt_count = receipts.get(ret, 0)
             ret.replacement_count = replacements.get(ret, 0)

@@ -46,11 +46,10 @@ class TestKanbanColumns(ServiceCase):
     def test_columns_keep_the_workflow_order_around_the_records_found(self):
         self.new_complaint().with_user(self.manager).action_cancel()
         self.routed_complaint("quality")
-        states, _folded = self.columns("service.complaint", [("partner_id", "=", self.customer.id)])
+        domain = [("partner_id", "=", self.customer.id)]
+        states, _folded = self.columns("service.complaint", domain)
         self.assertEqual(states, ["new", "responded", "in_analysis", "resolved", "closed", "cancelled"])
-        groups = self.rpc(
-            self.manager, "service.complaint", "web_read_group", [("partner_id", "=", self.customer.id)], ["state"], ["state"]
-        )["groups"]
+        groups = self.rpc(self.manager, "service.complaint", "web_read_group", domain, ["state"], ["state"])["groups"]
         self.assertEqual([group["state_count"] for group in groups], [0, 0, 1, 0, 0, 1])
 
 
@@ -225,9 +224,7 @@ class TestReturnSettlementLinks(ReturnCase):
         arch = form_arch(self, self.gm, "service.return")
         spec = {name: {} for name in ("receipt_count", "replacement_count", "credit_note_count", "picking_count")}
         values = self.rpc(self.gm, "service.return", "web_read", ret.ids, spec)[0]
-        self.assertEqual(
-            (values["receipt_count"], values["replacement_count"], values["credit_note_count"]), (0, 0, 0)
-        )
+        self.assertEqual((values["receipt_count"], values["replacement_count"], values["credit_note_count"]), (0, 0, 0))
         for button in ("action_view_receipts", "action_view_replacements"):
             node = arch.xpath(f"//button[@name='{button}']")
             self.assertTrue(node and "== 0" in node[0].get("invisible"), f"{button} is not hidden on a zero count")
@@ -272,8 +269,10 @@ class TestDeliveryAndLabels(ReturnCase):
         self.assertEqual((findings.name, findings.action.res_model), ("Visit Findings", "service.visit.finding"))
 
     def test_visit_calendar_entry_names_the_customer(self):
-        visit = self.env["service.visit"].with_user(self.manager).create(
-            {"partner_id": self.customer.id, "user_id": self.sales.id, "planned_date": "2026-06-01"}
+        visit = (
+            self.env["service.visit"]
+            .with_user(self.manager)
+            .create({"partner_id": self.customer.id, "user_id": self.sales.id, "planned_date": "2026-06-01"})
         )
         arch = etree.fromstring(self.env["service.visit"].get_view(view_type="calendar")["arch"])
         title_field = arch.get("create_name_field")
