@@ -111,7 +111,7 @@ class ServiceVisit(models.Model):
     # ------------------------------------------------------------------
     # Computes and onchanges
     # ------------------------------------------------------------------
-    @api.depends("name", "partner_id")
+    @api.depends("name", "partner_id.commercial_partner_id.name")
     def _compute_calendar_name(self):
         """The calendar entry names the customer visited, then the visit."""
         for visit in self:

@@ -262,6 +262,12 @@ class TestDeliveryAndLabels(ReturnCase):
         list_arch = self.env["service.return"].get_view(view_type="list")["arch"]
         self.assertEqual(etree.fromstring(list_arch).get("string"), "Return Forms")
 
+    def test_references_in_lists_get_a_column_that_fits_them(self):
+        for model in WORKFLOWS:
+            arch = etree.fromstring(self.env[model].get_view(view_type="list")["arch"])
+            width = arch.xpath("//field[@name='name']")[0].get("width")
+            self.assertTrue(width and int(width.removesuffix("px")) >= 120, f"{model}: the reference may be cut")
+
     def test_reporting_visits_opens_visits_and_findings_have_their_own_entry(self):
         visits = self.env.ref("customer_service_control.menu_service_visit_analysis")
         self.assertEqual((visits.name, visits.action.res_model), ("Visits", "service.visit"))
