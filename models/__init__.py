@@ -14,6 +14,7 @@ from . import service_return
 from . import service_return_approval
 from . import service_return_line
 from . import stock_picking
+from . import stock_move
 from . import account_move
 from . import res_partner
 from . import sale_order

@@ -1,4 +1,6 @@
 # Part of customer_service_control. See LICENSE file for full copyright and licensing details.
+from collections import Counter
+
 from odoo import fields, models
 
 from .service_visit import REPORTED_STATES as REPORTED_VISIT_STATES
@@ -42,6 +44,12 @@ class ResPartner(models.Model):
         digits=(5, 2),
         help="Score of the customer's last completed satisfaction survey (procedure 4.1.5), "
         "in the companies you work in.",
+    )
+
+    service_survey_count = fields.Integer(
+        "Survey Count",
+        compute="_compute_service_survey_count",
+        help="Completed satisfaction surveys of the customer (4.1.5) that you may read.",
     )
 
     # ------------------------------------------------------------------
@@ -118,6 +126,27 @@ class ResPartner(models.Model):
         for partner in self:
             partner.last_satisfaction_score = last_scores.get(partner._origin.commercial_partner_id.id, 0.0)
 
+    def _service_survey_domain(self, entities):
+        """Completed answers to the satisfaction surveys of the reader's companies."""
+        return [
+            ("campaign_id.company_id", "in", self.env.companies.ids),
+            ("state", "=", "done"),
+            ("test_entry", "=", False),
+            ("partner_id", "child_of", entities.ids),
+        ]
+
+    def _compute_service_survey_count(self):
+        # Counted as the reader (the Surveys officer's record rules), unlike the last score.
+        Answer = self.env["survey.user_input"]
+        entities = self._origin.commercial_partner_id.filtered("id")
+        counts = Counter()
+        if entities and Answer.has_access("read"):
+            rows = Answer._read_group(self._service_survey_domain(entities), ["partner_id"], ["__count"])
+            for partner, count in rows:
+                counts[partner.commercial_partner_id] += count
+        for partner in self:
+            partner.service_survey_count = counts[partner._origin.commercial_partner_id]
+
     # ------------------------------------------------------------------
     # Smart buttons
     # ------------------------------------------------------------------
@@ -142,3 +171,15 @@ class ResPartner(models.Model):
 
     def action_view_service_visits(self):
         return self._service_action_for("customer_service_control.action_service_visit")
+
+    def action_view_service_surveys(self):
+        self.ensure_one()
+        action = self.env["ir.actions.act_window"]._for_xml_id("survey.action_survey_user_input")
+        action.update(
+            {
+                "name": self.env._("Satisfaction Surveys of %(customer)s", customer=self.commercial_partner_id.name),
+                "domain": self._service_survey_domain(self.commercial_partner_id),
+                "context": {"create": False},
+            }
+        )
+        return action

@@ -47,6 +47,7 @@ class ServiceAction(models.Model):
             ("ineffective", "Not Effective"),
             ("cancelled", "Cancelled"),
         ],
+        group_expand="_read_group_expand_states",
         default="draft",
         required=True,
         tracking=True,

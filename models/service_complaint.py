@@ -80,6 +80,7 @@ class ServiceComplaint(models.Model):
             ("closed", "Closed"),
             ("cancelled", "Cancelled"),
         ],
+        group_expand="_read_group_expand_states",
         default="new",
         required=True,
         tracking=True,
@@ -139,6 +140,7 @@ class ServiceComplaint(models.Model):
     # Analysis and routing (4.2.2.2–4.2.2.4)
     cause = fields.Selection(CAUSES, tracking=True, copy=False)
     routing_id = fields.Many2one("service.complaint.routing", readonly=True, copy=False)
+    routing_note = fields.Text(related="routing_id.note", string="Routing Note")
     handling = fields.Selection(HANDLINGS, readonly=True, copy=False, tracking=True)
     department_id = fields.Many2one(
         "hr.department", "Responsible Department", tracking=True, check_company=True, copy=False

@@ -1,5 +1,5 @@
 # Part of customer_service_control. See LICENSE file for full copyright and licensing details.
-from odoo import fields, models
+from odoo import api, fields, models
 
 CAUSES = [
     ("quality", "Quality"),
@@ -41,6 +41,20 @@ class ServiceComplaintRouting(models.Model):
     _sql_constraints = [
         ("cause_company_uniq", "unique(cause, company_id)", "Each cause is routed once per company."),
     ]
+
+    @api.depends("cause", "handling", "department_id.name")
+    @api.depends_context("lang")
+    def _compute_display_name(self):
+        """“Quality → Inspection Department”: the cause and where it goes, in the reader's language."""
+        causes = dict(self._fields["cause"]._description_selection(self.env))
+        handlings = dict(self._fields["handling"]._description_selection(self.env))
+        for routing in self:
+            target = (
+                routing.department_id.name
+                if routing.handling == "department" and routing.department_id
+                else handlings.get(routing.handling, "")
+            )
+            routing.display_name = " → ".join(filter(None, [causes.get(routing.cause, ""), target]))
 
     def _responsible_user(self):
         self.ensure_one()

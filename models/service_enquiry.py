@@ -47,6 +47,7 @@ class ServiceEnquiry(models.Model):
 
     state = fields.Selection(
         [("new", "New"), ("answered", "Answered"), ("done", "Done"), ("cancelled", "Cancelled")],
+        group_expand="_read_group_expand_states",
         default="new",
         required=True,
         tracking=True,

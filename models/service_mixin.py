@@ -170,6 +170,8 @@ class ServiceWorkflowMixin(models.AbstractModel):
     _description = "Service Record Workflow"
 
     _sequence_code = None
+    # Kanban columns folded by default: records that left the workflow without finishing it.
+    _folded_states = ("refused", "cancelled")
     # Lock the rows (SELECT ... FOR UPDATE NOWAIT) in every _check_transition, so that
     # two users (or a user and a scheduled action) cannot change a record at once.
     _lock_on_transition = False
@@ -201,6 +203,27 @@ class ServiceWorkflowMixin(models.AbstractModel):
                     records=", ".join(started.mapped("display_name")),
                 )
             )
+
+    # ------------------------------------------------------------------
+    # Grouping
+    # ------------------------------------------------------------------
+    @api.model
+    def _read_group_expand_states(self, states, domain):
+        """``group_expand`` of ``state``: every stage is a kanban column, even when empty,
+        in the order of the workflow (the selection's), whatever the records found."""
+        return self._fields["state"].get_values(self.env)
+
+    @api.model
+    def _read_group_fill_results(self, domain, groupby, annoted_aggregates, read_group_result, read_group_order=None):
+        """Fold the columns of ``_folded_states`` (refused, cancelled), as Odoo folds closed stages."""
+        result = super()._read_group_fill_results(
+            domain, groupby, annoted_aggregates, read_group_result, read_group_order=read_group_order
+        )
+        if groupby == "state":
+            for line in result:
+                if line["state"] in self._folded_states:
+                    line["__fold"] = True
+        return result
 
     # ------------------------------------------------------------------
     # Transitions

@@ -16,6 +16,9 @@ from .service_return_type import SETTLEMENTS
 OPEN_STATES = ("draft", "confirmed", "inspection", "approval", "approved")
 ACT_APPROVAL = "customer_service_control.mail_act_return_approval"
 ACT_INSPECTION = "customer_service_control.mail_act_return_inspection"
+# The form's transfers: what comes back from the customer, and the replacement's steps.
+RECEIPT_DOMAIN = [("location_id.usage", "=", "customer")]
+REPLACEMENT_DOMAIN = [("location_id.usage", "!=", "customer")]
 
 
 class ServiceReturn(models.Model):
@@ -95,6 +98,7 @@ class ServiceReturn(models.Model):
             ("refused", "Refused"),
             ("cancelled", "Cancelled"),
         ],
+        group_expand="_read_group_expand_states",
         default="draft",
         required=True,
         tracking=True,
@@ -152,6 +156,8 @@ class ServiceReturn(models.Model):
     # Stock and money
     stock_picking_ids = fields.One2many("stock.picking", "service_return_id", "Transfers", readonly=True)
     picking_count = fields.Integer(compute="_compute_picking_count")
+    receipt_count = fields.Integer("Return Receipts", compute="_compute_picking_count")
+    replacement_count = fields.Integer("Replacement Transfers", compute="_compute_picking_count")
     credit_note_ids = fields.One2many("account.move", "service_return_id", "Credit Notes", readonly=True)
     credit_note_count = fields.Integer(compute="_compute_credit_note_count")
     settled_at = fields.Datetime(readonly=True, copy=False)
@@ -189,20 +195,24 @@ class ServiceReturn(models.Model):
             ret.next_approver_group_id = pending[:1].group_id
 
     def _compute_picking_count(self):
-        counts = dict(
-            self.env["stock.picking"]._read_group(
-                [("service_return_id", "in", self.ids)], ["service_return_id"], ["__count"]
-            )
-        )
+        """Transfers of the form the reader may read (none without Inventory or Sales
+        rights, so that the smart buttons hide instead of failing)."""
+        receipts, replacements = {}, {}
+        Picking = self.env["stock.picking"]
+        if self.ids and Picking.has_access("read"):
+            domain = [("service_return_id", "in", self.ids)]
+            receipts = dict(Picking._read_group(domain + RECEIPT_DOMAIN, ["service_return_id"], ["__count"]))
+            replacements = dict(Picking._read_group(domain + REPLACEMENT_DOMAIN, ["service_return_id"], ["__count"]))
         for ret in self:
-            ret.picking_count = counts.get(ret, 0)
+            ret.receipt_count = receipts.get(ret, 0)
+            ret.replacement_count = replacements.get(ret, 0)
+            ret.picking_count = ret.receipt_count + ret.replacement_count
 
     def _compute_credit_note_count(self):
-        counts = dict(
-            self.env["account.move"]._read_group(
-                [("service_return_id", "in", self.ids)], ["service_return_id"], ["__count"]
-            )
-        )
+        counts = {}
+        Move = self.env["account.move"]
+        if self.ids and Move.has_access("read"):
+            counts = dict(Move._read_group([("service_return_id", "in", self.ids)], ["service_return_id"], ["__count"]))
         for ret in self:
             ret.credit_note_count = counts.get(ret, 0)
 
@@ -500,10 +510,23 @@ class ServiceReturn(models.Model):
         return True
 
     def action_view_pickings(self):
+        return self._action_view_pickings()
+
+    def action_view_receipts(self):
+        return self._action_view_pickings(RECEIPT_DOMAIN, self.env._("Return Receipts of %(ret)s", ret=self.name))
+
+    def action_view_replacements(self):
+        return self._action_view_pickings(
+            REPLACEMENT_DOMAIN, self.env._("Replacement Transfers of %(ret)s", ret=self.name)
+        )
+
+    def _action_view_pickings(self, domain=None, name=None):
         self.ensure_one()
         action = self.env["ir.actions.act_window"]._for_xml_id("stock.action_picking_tree_all")
-        action["domain"] = [("service_return_id", "=", self.id)]
+        action["domain"] = [("service_return_id", "=", self.id)] + (domain or [])
         action["context"] = {"create": False}
+        if name:
+            action["name"] = name
         return action
 
     def action_view_credit_notes(self):
@@ -900,8 +923,33 @@ class ServiceReturn(models.Model):
         if self.settlement == "compensation":
             self._create_credit_note()
         self._write_transition({"settled_at": fields.Datetime.now()})
+        self._log_carried_out()
         if not self.stock_picking_ids:
             self._write_transition({"state": "done"})
+
+    def _log_carried_out(self):
+        """The chatter line of the final approval: what it created, as links."""
+        self.ensure_one()
+        receipts = self.stock_picking_ids.filtered_domain(RECEIPT_DOMAIN)
+        replacements = self.stock_picking_ids - receipts
+
+        def links(records):
+            return Markup(", ").join(record._get_html_link() for record in records)
+
+        lines = []
+        if receipts:
+            lines.append(self.env._("Return receipt: %(links)s", links=links(receipts)))
+        if replacements:
+            lines.append(self.env._("Replacement: %(links)s", links=links(replacements)))
+        if self.credit_note_ids:
+            lines.append(self.env._("Credit note: %(links)s", links=links(self.credit_note_ids)))
+        elif self.settlement == "refund":
+            lines.append(self.env._("The credit note is drafted when the goods are received."))
+        if lines:
+            self.message_post(
+                body=Markup("%s<br/>%s") % (self.env._("Carried out on approval."), Markup("<br/>").join(lines)),
+                subtype_xmlid="mail.mt_note",
+            )
 
     def _create_return_pickings(self):
         """One incoming return per original delivery, through Odoo's own return wizard."""

@@ -8,6 +8,7 @@ from odoo.exceptions import UserError
 from odoo.tools import float_compare, float_round
 
 from .service_return import OPEN_STATES
+from .stock_move import MOVE_LABEL_KEY
 
 
 class ServiceReturnLine(models.Model):
@@ -24,8 +25,10 @@ class ServiceReturnLine(models.Model):
     sequence = fields.Integer(default=10)
     move_id = fields.Many2one(
         "stock.move",
-        "Delivered Move",
+        "Delivery Line",
         required=True,
+        help="The delivery and the product it shipped that the customer returns.",
+        context={MOVE_LABEL_KEY: True},
         index=True,
         check_company=True,
         domain="[('state', '=', 'done'), ('location_dest_id.usage', '=', 'customer'), "

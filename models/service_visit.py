@@ -61,6 +61,7 @@ class ServiceVisit(models.Model):
             ("closed", "Closed"),
             ("cancelled", "Cancelled"),
         ],
+        group_expand="_read_group_expand_states",
         default="planned",
         required=True,
         tracking=True,
@@ -106,10 +107,17 @@ class ServiceVisit(models.Model):
     can_feed_back = fields.Boolean(compute="_compute_can")
     can_close = fields.Boolean(compute="_compute_can")
     can_cancel = fields.Boolean(compute="_compute_can")
+    calendar_name = fields.Char("Calendar Title", compute="_compute_calendar_name")
 
     # ------------------------------------------------------------------
     # Computes and onchanges
     # ------------------------------------------------------------------
+    @api.depends("name", "partner_id.commercial_partner_id.name")
+    def _compute_calendar_name(self):
+        """The calendar entry names the customer visited, then the visit."""
+        for visit in self:
+            visit.calendar_name = " · ".join(filter(None, [visit.partner_id.commercial_partner_id.name, visit.name]))
+
     @api.depends("state", "finding_ids.state")
     @api.depends_context("uid")
     def _compute_can(self):

@@ -47,3 +47,4 @@ from . import test_customer_emails
 from . import test_tour_complaint
 from . import test_tour_return
 from . import test_report_pdf
+from . import test_views_ui

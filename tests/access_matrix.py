@@ -147,6 +147,8 @@ ACTIONS = {
         "action_open_refuse_wizard": ("approval", LEADERS - GMS, ()),
         "action_cancel": ("draft", MANAGERS, ()),
         "action_view_pickings": (None, READERS, ()),
+        "action_view_receipts": (None, READERS, ()),
+        "action_view_replacements": (None, READERS, ()),
         "action_view_credit_notes": (None, READERS, ()),
         "action_view_actions": (None, READERS, ()),
         "action_open_capa_wizard": ("inspection", INSPECTORS, ()),
