@@ -268,6 +268,7 @@ class ServiceDashboard(models.AbstractModel):
         year_completed = sum(fig[1] for period, fig in figures.items() if period.year == today.year)
         year_rate = self._percent(year_satisfied, year_completed)
         target = self.env.company._service_satisfaction_target(today)
+        target_text = f"{target:g}"
 
         def period_domain(period):
             return [("state", "in", ("running", "closed")), ("period_start", "=", fields.Date.to_string(period))]
@@ -283,7 +284,7 @@ class ServiceDashboard(models.AbstractModel):
                     ("state", "in", ("running", "closed")),
                     ("period_start", ">=", fields.Date.to_string(today.replace(month=1, day=1))),
                 ],
-                detail=self.env._("Target %(target)s %%", target=f"{target:g}"),
+                detail=self.env._("Target %(target)s %%", target=target_text),
                 warning=bool(year_completed) and year_rate < target,
                 target=target,
             ),

@@ -135,7 +135,11 @@ export class ServiceDashboardChart extends Component {
         const counts = dataset.counts?.[item.dataIndex];
         if (this.props.chart.percent) {
             const text = `${dataset.label}: ${value} %`;
-            return counts ? `${text} (${_t("%(part)s of %(whole)s", { part: counts[0], whole: counts[1] })})` : text;
+            if (!counts) {
+                return text;
+            }
+            const share = _t("%(part)s of %(whole)s", { part: counts[0], whole: counts[1] });
+            return `${text} (${share})`;
         }
         return `${dataset.label || item.label}: ${value}`;
     }
