@@ -110,6 +110,8 @@ class ServicePortal(CustomerPortal):
                 "post": post,
                 "photo_max_count": PHOTO_MAX_COUNT,
                 "photo_max_mb": PHOTO_MAX_BYTES // (1024 * 1024),
+                # The deadline promised is the company's (48 hours by default).
+                "response_hours": request.env.user.company_id.sudo().service_complaint_response_hours,
             }
         )
         return request.render("customer_service_control.portal_new_complaint", values)

@@ -47,7 +47,7 @@ class ServiceAction(models.Model):
             ("ineffective", "Not Effective"),
             ("cancelled", "Cancelled"),
         ],
-        group_expand="_read_group_expand_states",
+        group_expand=True,
         default="draft",
         required=True,
         tracking=True,

@@ -80,7 +80,7 @@ class ServiceComplaint(models.Model):
             ("closed", "Closed"),
             ("cancelled", "Cancelled"),
         ],
-        group_expand="_read_group_expand_states",
+        group_expand=True,
         default="new",
         required=True,
         tracking=True,

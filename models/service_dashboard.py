@@ -271,7 +271,11 @@ class ServiceDashboard(models.AbstractModel):
         target_text = f"{target:g}"
 
         def period_domain(period):
-            return [("state", "in", ("running", "closed")), ("period_start", "=", fields.Date.to_string(period))]
+            return [
+                ("state", "in", ("running", "closed")),
+                ("period_start", ">=", fields.Date.to_string(period)),
+                ("period_start", "<=", fields.Date.to_string(half_year_bounds(period)[1])),
+            ]
 
         return {
             "kpi": self._kpi(

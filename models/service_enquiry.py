@@ -47,7 +47,7 @@ class ServiceEnquiry(models.Model):
 
     state = fields.Selection(
         [("new", "New"), ("answered", "Answered"), ("done", "Done"), ("cancelled", "Cancelled")],
-        group_expand="_read_group_expand_states",
+        group_expand=True,
         default="new",
         required=True,
         tracking=True,

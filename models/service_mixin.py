@@ -208,12 +208,6 @@ class ServiceWorkflowMixin(models.AbstractModel):
     # Grouping
     # ------------------------------------------------------------------
     @api.model
-    def _read_group_expand_states(self, states, domain):
-        """``group_expand`` of ``state``: every stage is a kanban column, even when empty,
-        in the order of the workflow (the selection's), whatever the records found."""
-        return self._fields["state"].get_values(self.env)
-
-    @api.model
     def _read_group_fill_results(self, domain, groupby, annoted_aggregates, read_group_result, read_group_order=None):
         """Fold the columns of ``_folded_states`` (refused, cancelled), as Odoo folds closed stages."""
         result = super()._read_group_fill_results(

@@ -3,14 +3,28 @@
 
 
 def portal_groups_with_token(record, groups, msg_vals):
-    """Give the portal users notified of ``record`` (the customer's contacts following
-    it) a "View" button that carries the access token: they have no access right on the
-    model, the portal page opens on the token."""
+    """Give the portal users notified of ``record`` who are contacts of its customer a
+    "View" button that carries the access token: they have no access right on the model,
+    the portal page opens on the token. Other portal followers keep Odoo's plain link."""
     if not record:
+        return groups
+    customer = record.sudo().partner_id.commercial_partner_id
+    if not customer:
         return groups
     access_token = record.sudo()._portal_ensure_token()
     link = record._notify_get_action_link("view", **dict(msg_vals or {}, access_token=access_token))
-    for name, _match, data in groups:
-        if name == "portal":
-            data["button_access"] = dict(data.get("button_access") or {}, url=link)
-    return groups
+    contacts = record.env["res.partner"].sudo().browse
+
+    def is_customer_contact(pdata):
+        return pdata["type"] == "portal" and contacts(pdata["id"]).commercial_partner_id == customer
+
+    group = (
+        "service_customer_contact",
+        is_customer_contact,
+        {
+            "active": True,
+            "has_button_access": True,
+            "button_access": {"url": link},
+        },
+    )
+    return [group, *groups]

@@ -98,7 +98,7 @@ class ServiceReturn(models.Model):
             ("refused", "Refused"),
             ("cancelled", "Cancelled"),
         ],
-        group_expand="_read_group_expand_states",
+        group_expand=True,
         default="draft",
         required=True,
         tracking=True,

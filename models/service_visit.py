@@ -61,7 +61,7 @@ class ServiceVisit(models.Model):
             ("closed", "Closed"),
             ("cancelled", "Cancelled"),
         ],
-        group_expand="_read_group_expand_states",
+        group_expand=True,
         default="planned",
         required=True,
         tracking=True,
