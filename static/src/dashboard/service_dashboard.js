@@ -168,10 +168,9 @@ export class ServiceDashboard extends Component {
         this.orm = useService("orm");
         this.action = useService("action");
         this.state = useState({ kpis: [], charts: [] });
-        onWillStart(async () => {
-            await loadBundle("web.chartjs_lib");
-            await this.load();
-        });
+        // Both start at once: a call started after an await would be refused with
+        // "Component is destroyed" when the user leaves the dashboard while Chart.js loads.
+        onWillStart(() => Promise.all([loadBundle("web.chartjs_lib"), this.load()]));
     }
 
     async load() {
