@@ -2,6 +2,7 @@
 from collections import defaultdict
 
 from odoo import api, fields, models
+from odoo.tools import SQL
 
 from .service_satisfaction_campaign import percent, question_max_points
 
@@ -54,27 +55,67 @@ class ServiceSatisfactionQuestionResult(models.Model):
 
     @api.depends(
         "campaign_id.pass_score",
-        "campaign_id.user_input_ids.state",
-        "campaign_id.user_input_ids.test_entry",
-        "campaign_id.user_input_ids.user_input_line_ids.answer_score",
+        "campaign_id.user_input_ids",
         "question_id.suggested_answer_ids.answer_score",
     )
     def _compute_scores(self):
-        answers = self.campaign_id.user_input_ids.filtered(
-            lambda answer: answer.state == "done" and not answer.test_entry
-        )
-        points = defaultdict(lambda: defaultdict(float))
-        for line in answers.user_input_line_ids:
-            if not line.skipped and line.question_id in self.question_id:
-                points[line.user_input_id.campaign_id.id, line.question_id.id][line.user_input_id.id] += (
-                    line.answer_score
-                )
+        """One grouped query on the completed answers, whatever their number: the
+        points of each answer to each question, counted by value. The answers signal
+        when one is completed or a completed one changes (``campaign._refresh_results``)."""
+        distribution = self._points_distribution()
         for result in self:
             best = question_max_points(result.question_id)
-            scores = list(points[result.campaign_id.id, result.question_id.id].values())
-            satisfied = [s for s in scores if best and result.campaign_id._is_satisfied(100.0 * s / best)]
+            campaign = result.campaign_id
+            answers = distribution.get((campaign.id, result.question_id.id), {})
+            count = sum(answers.values())
+            total = sum(points * number for points, number in answers.items())
+            satisfied = sum(
+                number
+                for points, number in answers.items()
+                if best and campaign._is_satisfied(100.0 * points / best)
+            )
             result.max_points = best
-            result.answer_count = len(scores)
-            result.average_points = round(sum(scores) / len(scores), 2) if scores else 0.0
-            result.average_score = percent(sum(scores), best * len(scores)) if best else 0.0
-            result.satisfied_rate = percent(len(satisfied), len(scores))
+            result.answer_count = count
+            result.average_points = round(total / count, 2) if count else 0.0
+            result.average_score = percent(total, best * count) if best else 0.0
+            result.satisfied_rate = percent(satisfied, count)
+
+    def _points_distribution(self):
+        """{(campaign id, question id): {points: number of completed answers}} of the
+        completed, non-test answers (the points of an answer to a question are the sum
+        of its lines, as survey.user_input counts them)."""
+        campaign_ids = tuple(self.campaign_id.ids)
+        if not campaign_ids:
+            return {}
+        Answer, Line = self.env["survey.user_input"], self.env["survey.user_input.line"]
+        Answer.flush_model(["campaign_id", "state", "test_entry"])
+        Line.flush_model(["user_input_id", "question_id", "skipped", "answer_score"])
+        rows = self.env.execute_query(
+            SQL(
+                # Answer by answer through the index on user_input_id, whatever the
+                # planner's statistics say (a join planned on stale statistics was
+                # found to compare every line with every answer).
+                """
+                SELECT answer.campaign_id, per_answer.question_id, per_answer.points, COUNT(*)
+                  FROM %(answer)s answer
+                  CROSS JOIN LATERAL (
+                        SELECT line.question_id, SUM(line.answer_score) AS points
+                          FROM %(line)s line
+                         WHERE line.user_input_id = answer.id
+                           AND line.skipped IS NOT TRUE
+                      GROUP BY line.question_id
+                       ) AS per_answer
+                 WHERE answer.campaign_id IN %(campaign_ids)s
+                   AND answer.state = 'done'
+                   AND answer.test_entry IS NOT TRUE
+              GROUP BY answer.campaign_id, per_answer.question_id, per_answer.points
+                """,
+                line=SQL.identifier(Line._table),
+                answer=SQL.identifier(Answer._table),
+                campaign_ids=campaign_ids,
+            )
+        )
+        distribution = defaultdict(dict)
+        for campaign_id, question_id, points, count in rows:
+            distribution[campaign_id, question_id][points] = count
+        return distribution
