@@ -130,22 +130,32 @@ class ServiceReviewFigures(models.AbstractModel):
             ("received_at", "<", end),
             ("state", "!=", "cancelled"),
         ]
-        Complaint = env["service.complaint"]
-        by_cause = Complaint._read_group(complaint_domain, ["cause"], ["__count"])
-        for cause, count in by_cause:
+        # One grouped query: by cause and by response in time, with the days to resolve
+        # (zero until resolved, so their sum over the resolved ones gives the mean).
+        by_cause, in_time = {}, {}
+        resolve_days = resolved_count = 0
+        for cause, responded, count, days, resolved in env["service.complaint"]._read_group(
+            complaint_domain, ["cause", "responded_in_time"], ["__count", "resolution_days:sum", "resolved_at:count"]
+        ):
+            by_cause[cause] = by_cause.get(cause, 0) + count
+            in_time[responded] = in_time.get(responded, 0) + count
+            resolve_days += days or 0.0
+            resolved_count += resolved
+        for cause, count in by_cause.items():
             lines.append(("complaint_cause", cause or "", count, 0, 0))
-        complaint_count = sum(count for _cause, count in by_cause)
-        in_time = dict(Complaint._read_group(complaint_domain, ["responded_in_time"], ["__count"]))
-        [[resolve_days]] = Complaint._read_group(
-            complaint_domain + [("resolved_at", "!=", False)], [], ["resolution_days:avg"]
-        )
-        # Returns by type and settlement, with quantities
+        complaint_count = sum(by_cause.values())
+        # Returns by type and settlement (one grouped query), with quantities
         return_domain = in_company + [
             ("date", ">=", self.period_start),
             ("date", "<=", self.period_end),
             ("state", "not in", ("cancelled", "refused")),
         ]
-        returns_by_type = env["service.return"]._read_group(return_domain, ["return_type_id"], ["__count"])
+        returns_by_type, returns_by_settlement = {}, {}
+        for rtype, settlement, count in env["service.return"]._read_group(
+            return_domain, ["return_type_id", "settlement"], ["__count"]
+        ):
+            returns_by_type[rtype] = returns_by_type.get(rtype, 0) + count
+            returns_by_settlement[settlement] = returns_by_settlement.get(settlement, 0) + count
         line_domain = [
             ("company_id", "=", company.id),
             ("return_id.date", ">=", self.period_start),
@@ -153,10 +163,10 @@ class ServiceReviewFigures(models.AbstractModel):
             ("return_id.state", "not in", ("cancelled", "refused")),
         ]
         qty_by_type = dict(env["service.return.line"]._read_group(line_domain, ["return_type_id"], ["quantity:sum"]))
-        for rtype, count in returns_by_type:
+        for rtype, count in returns_by_type.items():
             lines.append(("return_type", str(rtype.id), count, qty_by_type.get(rtype, 0.0), 0))
-        for settlement, count in env["service.return"]._read_group(return_domain, ["settlement"], ["__count"]):
-            lines.append(("return_settlement", settlement, count, 0, 0))
+        for settlement in sorted(returns_by_settlement):
+            lines.append(("return_settlement", settlement, returns_by_settlement[settlement], 0, 0))
         # Corrective and preventive actions
         action_domain = in_company + [("opened_at", ">=", start), ("opened_at", "<", end)]
         actions = dict(env["service.action"]._read_group(action_domain, ["state"], ["__count"]))
@@ -174,8 +184,8 @@ class ServiceReviewFigures(models.AbstractModel):
             "complaint_count": complaint_count,
             "complaint_in_time_count": in_time.get(True, 0),
             "complaint_in_time_rate": rate(in_time.get(True, 0), complaint_count),
-            "complaint_resolve_days": round(resolve_days or 0.0, 1),
-            "return_count": sum(count for _type, count in returns_by_type),
+            "complaint_resolve_days": round(resolve_days / resolved_count, 1) if resolved_count else 0.0,
+            "return_count": sum(returns_by_type.values()),
             "return_quantity": sum(qty_by_type.values()),
             "action_opened_count": sum(actions.values()) - actions.get("cancelled", 0),
             "action_done_count": sum(actions.get(s, 0) for s in ("done", "verified", "ineffective")),
@@ -216,13 +226,14 @@ class ServiceReviewFigures(models.AbstractModel):
         target = company._service_satisfaction_target(self.period_end)
         values = {"satisfaction_target": target, "satisfaction_rate": 0.0, "has_satisfaction": False}
         first = self.period_start - relativedelta(months=6 * (TREND_HALF_YEARS - 1))
-        campaigns = self.env["service.satisfaction.campaign"].search(
+        campaigns = self.env["service.satisfaction.campaign"].search_fetch(
             [
                 ("company_id", "=", company.id),
                 ("state", "in", ("running", "closed")),
                 ("period_end", ">=", first),
                 ("period_end", "<=", self.period_end),
             ],
+            ["period_end", "completed_count", "satisfaction_rate"],
             order="period_end",
         )
         by_period = {half_year_bounds(campaign.period_end)[0]: campaign for campaign in campaigns}

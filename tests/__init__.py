@@ -49,3 +49,4 @@ from . import test_tour_return
 from . import test_report_pdf
 from . import test_views_ui
 from . import test_query_slope_survey
+from . import test_query_slope_review
