@@ -77,7 +77,9 @@ class ServiceAction(models.Model):
     )
     return_line_ids = fields.Many2many("service.return.line", string="Returned Products")
     partner_id = fields.Many2one("res.partner", "Customer", compute="_compute_source_links", store=True, index=True)
-    department_id = fields.Many2one("hr.department", "Responsible Department", tracking=True, check_company=True)
+    department_id = fields.Many2one(
+        "hr.department", "Responsible Department", tracking=True, check_company=True, index=True
+    )
     user_id = fields.Many2one("res.users", "Owner", tracking=True, index=True, domain="[('share', '=', False)]")
     root_cause = fields.Html()
     description = fields.Html("Action")

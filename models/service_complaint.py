@@ -143,15 +143,17 @@ class ServiceComplaint(models.Model):
     routing_note = fields.Text(related="routing_id.note", string="Routing Note")
     handling = fields.Selection(HANDLINGS, readonly=True, copy=False, tracking=True)
     department_id = fields.Many2one(
-        "hr.department", "Responsible Department", tracking=True, check_company=True, copy=False
+        "hr.department", "Responsible Department", tracking=True, check_company=True, copy=False, index=True
     )
     responsible_user_id = fields.Many2one(
-        "res.users", "Responsible", tracking=True, copy=False, domain="[('share', '=', False)]"
+        "res.users", "Responsible", tracking=True, copy=False, index=True, domain="[('share', '=', False)]"
     )
     analysis = fields.Html(copy=False)
     # Technical assistance on a misuse (4.2.2.3)
     assistance_requested = fields.Boolean("Technical Assistance Requested", copy=False)
-    technician_id = fields.Many2one("res.users", copy=False, tracking=True, domain="[('share', '=', False)]")
+    technician_id = fields.Many2one(
+        "res.users", copy=False, tracking=True, index="btree_not_null", domain="[('share', '=', False)]"
+    )
     assistance_activity_id = fields.Many2one("mail.activity", readonly=True, copy=False, ondelete="set null")
     assistance_date = fields.Date(copy=False)
     assistance_outcome = fields.Html(copy=False)

@@ -81,7 +81,9 @@ class ServiceVisit(models.Model):
         domain="[('share', '=', False)]",
     )
     planned_date = fields.Date(required=True, index=True, tracking=True, default=fields.Date.context_today)
-    done_date = fields.Date("Visit Date", tracking=True, copy=False, help="The day the visit took place.")
+    done_date = fields.Date(
+        "Visit Date", tracking=True, copy=False, index="btree_not_null", help="The day the visit took place."
+    )
     contact_ids = fields.Many2many(
         "res.partner",
         "service_visit_contact_rel",
