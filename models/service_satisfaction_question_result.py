@@ -70,9 +70,7 @@ class ServiceSatisfactionQuestionResult(models.Model):
             count = sum(answers.values())
             total = sum(points * number for points, number in answers.items())
             satisfied = sum(
-                number
-                for points, number in answers.items()
-                if best and campaign._is_satisfied(100.0 * points / best)
+                number for points, number in answers.items() if best and campaign._is_satisfied(100.0 * points / best)
             )
             result.max_points = best
             result.answer_count = count

@@ -50,3 +50,4 @@ from . import test_report_pdf
 from . import test_views_ui
 from . import test_query_slope_survey
 from . import test_query_slope_review
+from . import test_query_slope_views

@@ -67,7 +67,9 @@ class TestQuerySlopeReview(ReturnCase):
                     "settlement": SETTLEMENTS[i % 2],
                     "date": date(2031, 2, 1) + timedelta(days=i % 120),
                     "state": "confirmed",
-                    "line_ids": [Command.create({"move_id": self.move.id, "product_id": self.bearing.id, "quantity": 1})],
+                    "line_ids": [
+                        Command.create({"move_id": self.move.id, "product_id": self.bearing.id, "quantity": 1})
+                    ],
                 }
                 for i in range(first, self.added)
             ]
