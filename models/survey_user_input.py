@@ -21,7 +21,7 @@ class SurveyUserInput(models.Model):
     )
 
     def write(self, vals):
-        if not self.campaign_id or not set(vals).intersection(COUNTED_FIELDS + SCORED_FIELDS):
+        if not set(vals).intersection(COUNTED_FIELDS + SCORED_FIELDS) or not self.campaign_id:
             return super().write(vals)
         before = {answer: answer._campaign_count_key() for answer in self}
         scored = bool(set(vals).intersection(SCORED_FIELDS))
