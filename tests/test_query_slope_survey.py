@@ -129,12 +129,18 @@ class TestQuerySlopeSurvey(ServiceCase):
         # A survey officer corrects a completed answer in the back end.
         question = self.questions[0]
         line = poor.user_input_line_ids.filtered(lambda line: line.question_id == question)
-        line.write({"suggested_answer_id": self.suggestion(question, 5).id, "answer_score": 5})
+        poor.write(
+            {
+                "user_input_line_ids": [
+                    Command.update(line.id, {"suggested_answer_id": self.suggestion(question, 5).id, "answer_score": 5})
+                ]
+            }
+        )
         self.assertEqual(poor.scoring_percentage, 33.33)
         self.assertEqual(self.figures(), (5, 2, 1, round((100 + 33.33) / 2, 2)))
         result = self.campaign.question_result_ids.filtered(lambda r: r.question_id == question)
         self.assertEqual((result.average_points, result.satisfied_rate), (5.0, 100.0))
-        line.unlink()
+        poor.write({"user_input_line_ids": [Command.delete(line.id)]})
         self.assertEqual(result.answer_count, 1)
         # A test entry is neither invited nor completed; a removed answer no longer counts.
         good.test_entry = True
