@@ -37,4 +37,3 @@ class SurveyUserInput(models.Model):
     def _campaign_count_key(self):
         """How the campaign counts this answer: invited (not a test), and completed."""
         return (self.test_entry, self.state == "done")
-
