@@ -132,9 +132,12 @@ class TestQuerySlopeReturn(ReturnCase):
             _order, delivery = self.delivered([(self.bearing, 2 * others + 2, None)])
             for _i in range(others):
                 self.return_with_odoo(delivery, 1)
-                self.new_return(delivery, type_xmlid="return_type_selection_error", settlement="refund", quantities={
-                    (self.bearing, None): 1
-                })
+                self.new_return(
+                    delivery,
+                    type_xmlid="return_type_selection_error",
+                    settlement="refund",
+                    quantities={(self.bearing, None): 1},
+                )
             deliveries[others] = delivery
         self.warm_up()
         counts = {others: self.carry(delivery, quantity=1)[1] for others, delivery in deliveries.items()}
