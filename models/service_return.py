@@ -355,6 +355,16 @@ class ServiceReturn(models.Model):
                         ret=started[0].name,
                     )
                 )
+            if "inspector_ids" not in vals and self.env["service.return.line"]._commands_record_inspection(
+                vals.get("line_ids")
+            ):
+                # The form view saves the results of all its lines at once, one command
+                # per line: lock the forms and check the inspector once for all of them
+                # (each line still checks itself when its form's inspectors change too).
+                self._lock_for_transition()
+                self._check_can_record_inspection()
+                with self.line_ids._inspection_checked():
+                    return super().write(vals)
         return super().write(vals)
 
     # ------------------------------------------------------------------
