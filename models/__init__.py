@@ -13,6 +13,7 @@ from . import service_return_type
 from . import service_return
 from . import service_return_approval
 from . import service_return_line
+from . import stock_location
 from . import stock_picking
 from . import stock_move
 from . import account_move

@@ -355,6 +355,16 @@ class ServiceReturn(models.Model):
                         ret=started[0].name,
                     )
                 )
+            if "inspector_ids" not in vals and self.env["service.return.line"]._commands_record_inspection(
+                vals.get("line_ids")
+            ):
+                # The form view saves the results of all its lines at once, one command
+                # per line: lock the forms and check the inspector once for all of them
+                # (each line still checks itself when its form's inspectors change too).
+                self._lock_for_transition()
+                self._check_can_record_inspection()
+                with self.line_ids._inspection_checked():
+                    return super().write(vals)
         return super().write(vals)
 
     # ------------------------------------------------------------------
@@ -952,15 +962,30 @@ class ServiceReturn(models.Model):
             )
 
     def _create_return_pickings(self):
-        """One incoming return per original delivery, through Odoo's own return wizard."""
+        """One incoming return per original delivery, through Odoo's own return wizard (so
+        that what other modules add to it applies), given only the form's moves: the
+        wizard does not list every move of the delivery to write each one's quantity."""
         to_refund = self.settlement in ("refund", "replacement")
         for delivery, lines in self.line_ids.grouped(lambda line: line.move_id.picking_id).items():
-            wizard = self.env["stock.return.picking"].create({"picking_id": delivery.id})
             qty_by_move = defaultdict(float)
             for line in lines:
                 qty_by_move[line.move_id] += line.quantity
-            for wizard_line in wizard.product_return_moves:
-                wizard_line.write({"quantity": qty_by_move.get(wizard_line.move_id, 0.0), "to_refund": to_refund})
+            wizard = self.env["stock.return.picking"].create(
+                {
+                    "picking_id": delivery.id,
+                    "product_return_moves": [
+                        Command.create(
+                            {
+                                "move_id": move.id,
+                                "product_id": move.product_id.id,
+                                "quantity": quantity,
+                                "to_refund": to_refund,
+                            }
+                        )
+                        for move, quantity in qty_by_move.items()
+                    ],
+                }
+            )
             picking = wizard._create_return()
             picking.write({"service_return_id": self.id})
             return_move_of = {move.origin_returned_move_id: move for move in picking.move_ids}

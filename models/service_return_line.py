@@ -1,14 +1,18 @@
 # Part of customer_service_control. See LICENSE file for full copyright and licensing details.
-from collections import defaultdict
+from collections import Counter, defaultdict
+from contextlib import contextmanager
 
 from psycopg2.errors import LockNotAvailable
 
-from odoo import api, fields, models
+from odoo import Command, api, fields, models
 from odoo.exceptions import UserError
 from odoo.tools import float_compare, float_round
 
 from .service_return import OPEN_STATES
 from .stock_move import MOVE_LABEL_KEY
+
+# Cursor cache key: lines whose form write already locked the form and checked the inspector.
+INSPECTION_CHECKED_KEY = "customer_service_control.inspection_checked"
 
 
 class ServiceReturnLine(models.Model):
@@ -115,13 +119,46 @@ class ServiceReturnLine(models.Model):
                         "recorded; they cannot be entered."
                     )
                 )
-            self.return_id._lock_for_transition()
-            self.return_id._check_can_record_inspection()
+            if not self._in_checked_inspection():
+                self.return_id._lock_for_transition()
+                self.return_id._check_can_record_inspection()
             vals = dict(vals, inspector_id=self.env.uid, inspection_date=fields.Date.context_today(self))
         res = super().write(vals)
         if set(vals) & set(self._FORM_FIELDS):
             self._check_returnable()
         return res
+
+    @api.model
+    def _commands_record_inspection(self, commands):
+        """Whether one2many ``commands`` of a form write re-inspection results of lines."""
+        return any(
+            isinstance(command, (list, tuple))
+            and command[0] == Command.UPDATE
+            and isinstance(command[2], dict)
+            and set(command[2]) & set(self._INSPECTION_FIELDS)
+            for command in commands or ()
+        )
+
+    @contextmanager
+    def _inspection_checked(self):
+        """While the form's write runs: these lines' forms are locked and the current user
+        may record their results, so that each line's write need not check again. Kept
+        in the cursor's cache (not the context, which a client sets), for these lines and
+        this user only."""
+        marker = self.env.cr.cache.setdefault(INSPECTION_CHECKED_KEY, Counter())
+        keys = [(self.env.uid, line_id) for line_id in self.ids]
+        marker.update(keys)
+        try:
+            yield
+        finally:
+            marker.subtract(keys)
+            for key in keys:
+                if marker[key] <= 0:
+                    del marker[key]
+
+    def _in_checked_inspection(self):
+        marker = self.env.cr.cache.get(INSPECTION_CHECKED_KEY)
+        return bool(marker) and all((self.env.uid, line_id) in marker for line_id in self.ids)
 
     @api.ondelete(at_uninstall=False)
     def _unlink_only_in_draft(self):

@@ -28,6 +28,7 @@ from . import test_return_form_inspector
 from . import test_return_inspection
 from . import test_return_money
 from . import test_return_performance
+from . import test_query_slope_return
 from . import test_return_settlement_guard
 from . import test_return_stock
 from . import test_review
