@@ -275,7 +275,8 @@ class ServiceWorkflowMixin(models.AbstractModel):
                         "SELECT id FROM %s WHERE id IN %s FOR UPDATE NOWAIT",
                         SQL.identifier(self._table),
                         tuple(self.ids),
-                    )
+                    ),
+                    log_exceptions=False,  # an expected refusal, not an error of the log
                 )
         except psycopg2.errors.LockNotAvailable:
             raise UserError(

@@ -201,7 +201,9 @@ class ServiceReturnLine(models.Model):
         try:
             with self.env.cr.savepoint(flush=False):
                 self.env.cr.execute(
-                    "SELECT id FROM stock_move WHERE id IN %s FOR NO KEY UPDATE NOWAIT", [tuple(moves.ids)]
+                    "SELECT id FROM stock_move WHERE id IN %s FOR NO KEY UPDATE NOWAIT",
+                    [tuple(moves.ids)],
+                    log_exceptions=False,  # an expected refusal, not an error of the log
                 )
         except LockNotAvailable:
             raise UserError(
