@@ -98,7 +98,7 @@ ROLE_TEMPLATES = {
 DELIVERIES = 24
 UNITS_PER_LINE = 40
 STAGED_PER_STATE = 8
-OVERDUE_COMPLAINTS = 48
+OVERDUE_COMPLAINTS = 240
 
 
 def setup(args):
@@ -267,24 +267,6 @@ def setup(args):
         f"    {sum(len(u) for u in users.values())} users, {DELIVERIES} deliveries, {count} staged forms",
         file=sys.stderr,
     )
-
-
-def prepare(args):
-    """On the copy that is served: Odoo's own scheduled actions that fell due while the
-    prepared database waited are moved past the run (the cron worker would spend the run
-    on them); the add-on's are made due."""
-    config.parse_config(["-c", args.config, "-d", args.database, "--log-level=warn"])
-    with odoo.sql_db.db_connect(args.database).cursor() as cr:
-        cr.execute("SELECT res_id FROM ir_model_data WHERE module = %s AND model = 'ir.cron'", [MODULE])
-        ours = [row[0] for row in cr.fetchall()]
-        cr.execute(
-            "UPDATE ir_cron SET nextcall = (now() AT TIME ZONE 'UTC') + interval '1 day' "
-            "WHERE id != ALL(%s) AND nextcall < (now() AT TIME ZONE 'UTC') + interval '1 day'",
-            [ours],
-        )
-        cr.execute(
-            "UPDATE ir_cron SET nextcall = (now() AT TIME ZONE 'UTC') - interval '1 minute' WHERE id = ANY(%s)", [ours]
-        )
 
 
 # ----------------------------------------------------------------------------------
@@ -626,6 +608,18 @@ class Client(threading.Thread):
 # ----------------------------------------------------------------------------------
 # Runner
 # ----------------------------------------------------------------------------------
+def prepare(args):
+    """On the copy that is served: the scheduled actions that fell due while the prepared
+    database waited are moved past the run (the cron worker would spend the run on
+    Odoo's own); the runner makes the add-on's due once the clients start."""
+    config.parse_config(["-c", args.config, "-d", args.database, "--log-level=warn"])
+    with odoo.sql_db.db_connect(args.database).cursor() as cr:
+        cr.execute(
+            "UPDATE ir_cron SET nextcall = (now() AT TIME ZONE 'UTC') + interval '1 day' "
+            "WHERE nextcall < (now() AT TIME ZONE 'UTC') + interval '1 day'"
+        )
+
+
 class Runner:
     def __init__(self, args):
         self.args = args
@@ -846,25 +840,38 @@ class Runner:
         return failures
 
     def check_log(self, started_at):
-        """Errors the server logged during the run (a 500, a deadlock)."""
+        """Errors the server logged during the run (a 500, a deadlock). A failed query that
+        Odoo retried at once (a serialization failure: the request is replayed, the client
+        sees its answer) is counted per table, not failed; a deadlock is a failure."""
         failures, retries = [], defaultdict(int)
         self.logged_refusals = 0
         if not self.args.server_log or not os.path.exists(self.args.server_log):
             return failures
+        head = re.compile(r"^\d{4}-\d\d-\d\d \d\d:\d\d:\d\d,\d+ (\d+) (\w+) ")
+        pending = {}  # pid -> the "bad query" line waiting for Odoo's retry line
         with open(self.args.server_log, encoding="utf-8", errors="replace") as log:
             for line in log:
+                match = head.match(line)
+                if not match:
+                    continue
+                pid, level = match.groups()
                 retry = re.search(r" ([A-Z_]+), \d+ tries left, try again", line)
-                if re.search(r" ERROR \S+ odoo\.sql_db: bad query: .* FOR (NO KEY )?UPDATE NOWAIT", line):
+                if retry and pid in pending:
+                    table = re.search(r'(?:UPDATE|INTO|FROM) "(\w+)"', pending.pop(pid))
+                    retries[f"{retry.group(1)} on {table.group(1) if table else '?'}"] += 1
+                    if retry.group(1) == "DEADLOCK_DETECTED":
+                        failures.append(f"deadlock (Odoo replayed the request): {line.strip()}")
+                    continue
+                if pid in pending:
+                    failures.append(f"server log: {pending.pop(pid).strip()}")
+                if re.search(r" odoo\.sql_db: bad query: .* FOR (NO KEY )?UPDATE NOWAIT", line):
                     # A handled refusal: the row lock the add-on tries is logged by Odoo's cursor.
                     self.logged_refusals += 1
-                elif re.match(r"^\d{4}-\d\d-\d\d \d\d:\d\d:\d\d,\d+ \d+ (ERROR|CRITICAL) ", line):
+                elif level == "ERROR" and " odoo.sql_db: bad query: " in line:
+                    pending[pid] = line
+                elif level in ("ERROR", "CRITICAL") or "maximum number of tries reached" in line:
                     failures.append(f"server log: {line.strip()}")
-                elif "maximum number of tries reached" in line:
-                    failures.append(f"server log: {line.strip()}")
-                elif retry:
-                    retries[retry.group(1)] += 1
-                    if retry.group(1) == "DEADLOCK_DETECTED":
-                        failures.append(f"deadlock (Odoo retried the request): {line.strip()}")
+        failures += [f"server log: {line.strip()}" for line in pending.values()]
         self.retries = dict(retries)
         return failures
 
@@ -904,7 +911,7 @@ class Runner:
             f"credit notes {getattr(self, 'credited', 0)}, one per received form. "
             f"Final approvals sent twice at once: the second refused "
             f"{self.counters['final approval sent twice: the second refused']} times, never carried out twice. "
-            "Requests Odoo retried after a concurrency error (server log): "
+            "Requests Odoo replayed after a concurrency error (server log), by table: "
             + (", ".join(f"{code} {n}" for code, n in sorted(getattr(self, "retries", {}).items())) or "none")
             + f". Lock refusals Odoo's cursor logged at ERROR level (`bad query: ... NOWAIT`): "
             f"{getattr(self, 'logged_refusals', 0)}.",
