@@ -707,6 +707,7 @@ class Runner:
             thread.start()
         for thread in logins:
             thread.join()
+        self.loadavg = os.getloadavg()
         self.deadline = time.monotonic() + self.args.seconds
         t0 = time.perf_counter()
         for client in clients:
@@ -939,20 +940,39 @@ class Runner:
                 f"--max-cron-threads=1` (database `{args.database}`), {args.clients} XML-RPC clients "
                 f"({', '.join(f'{r} {len(s)}' for r, s in sorted(self.slots.items()))}), one user each, "
                 f"for {args.seconds} s; the add-on's scheduled actions made due every {CRON_REARM_SECONDS} s. "
-                f"Add-on commit {git_head()}.",
+                f"Add-on commit {git_head()}. Load average of the machine when the run started "
+                f"{self.loadavg[0]:.1f}, when it ended {os.getloadavg()[0]:.1f} (other processes included).",
                 "",
                 table,
                 "",
             ]
         )
-        title = "# Load test (`bin/dev load`)\n\n"
-        old = open(args.out, encoding="utf-8").read() if os.path.exists(args.out) else title
-        sections = re.split(r"(?m)^(?=## )", old)
-        head, sections = sections[0] or title, [s for s in sections[1:] if not s.startswith(heading + "\n")]
+        old = open(args.out, encoding="utf-8").read() if os.path.exists(args.out) else ""
+        sections = [s for s in re.split(r"(?m)^(?=## )", old)[1:] if not s.startswith(heading + "\n")]
+        head = LOAD_MD_INTRO
         sections.append(section + "\n")
         sections.sort(key=lambda s: [int(n) for n in re.findall(r"\d+", s.split("\n", 1)[0])])
         with open(args.out, "w", encoding="utf-8") as out:
             out.write(head + "".join(sections).rstrip("\n") + "\n")
+
+
+LOAD_MD_INTRO = """# Load test (`bin/dev load`)
+
+Odoo serves a copy of a prepared database (the add-on with its demo data, 48 load users
+of eight roles, 24 done and invoiced deliveries, 48 return forms staged, 8 at each step of
+their flow, 240 overdue complaints) with two HTTP workers and a cron worker; XML-RPC
+clients (`xmlrpc.client`, one `ServerProxy` each, each logged in as its own user) work
+as their role for the time given, then the database is read back. Latencies are wall
+times seen by the client, queueing for a free worker included. *Handled refusals* are
+the add-on's "being changed by another user; try again" (the client retries) and, for
+the final approval that every General Manager client sends twice at the same moment,
+the refusal of the second; *Errors* are every other refusal or failure. A run fails on
+any error, any value written that is not found again with its exact value, any form
+returning more than was delivered, any form carried out twice or with other than one
+return receipt and (once received) one credit note, any deadlock, and when a scheduled
+action of the add-on did not run during the load.
+
+"""
 
 
 def percentiles(seconds):
