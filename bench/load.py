@@ -846,6 +846,7 @@ class Runner:
         sees its answer) is counted per table, not failed; a deadlock is a failure."""
         failures, retries = [], defaultdict(int)
         self.logged_refusals = 0
+        self.served = []  # (queries, SQL seconds, other seconds) of each RPC request served
         if not self.args.server_log or not os.path.exists(self.args.server_log):
             return failures
         head = re.compile(r"^\d{4}-\d\d-\d\d \d\d:\d\d:\d\d,\d+ (\d+) (\w+) ")
@@ -865,6 +866,9 @@ class Runner:
                     continue
                 if pid in pending:
                     failures.append(f"server log: {pending.pop(pid).strip()}")
+                served = re.search(r'"POST /xmlrpc/2/object HTTP/1.1" (\d+) - (\d+) ([\d.]+) ([\d.]+)', line)
+                if served:
+                    self.served.append(tuple(float(value) for value in served.groups()[1:]))
                 if re.search(r" odoo\.sql_db: bad query: .* FOR (NO KEY )?UPDATE NOWAIT", line):
                     # A handled refusal: the row lock the add-on tries is logged by Odoo's cursor.
                     self.logged_refusals += 1
@@ -916,6 +920,8 @@ class Runner:
             + (", ".join(f"{code} {n}" for code, n in sorted(getattr(self, "retries", {}).items())) or "none")
             + f". Lock refusals Odoo's cursor logged at ERROR level (`bad query: ... NOWAIT`): "
             f"{getattr(self, 'logged_refusals', 0)}.",
+            "",
+            served_summary(getattr(self, "served", [])),
             "",
             "| Scheduled action | Runs during the load | Records done | Last run (UTC) |",
             "|---|---:|---:|---|",
@@ -973,6 +979,20 @@ return receipt and (once received) one credit note, any deadlock, and when a sch
 action of the add-on did not run during the load.
 
 """
+
+
+def served_summary(served):
+    """What the server's request log says (less noisy than wall times on a busy machine)."""
+    if not served:
+        return "No request log of the server was read."
+    queries = sorted(q for q, _sql, _other in served)
+    p95 = queries[round(0.95 * (len(queries) - 1))]
+    return (
+        f"Server side ({len(served)} RPC requests in its log, logins and list-view loads included): "
+        f"SQL queries per request median {statistics.median(queries):.0f}, p95 {p95:.0f}, "
+        f"total {sum(queries):.0f}; time in SQL {sum(s for _q, s, _o in served):.1f} s, "
+        f"in Python {sum(o for _q, _s, o in served):.1f} s."
+    )
 
 
 def percentiles(seconds):
