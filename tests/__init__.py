@@ -48,3 +48,5 @@ from . import test_tour_complaint
 from . import test_tour_return
 from . import test_report_pdf
 from . import test_views_ui
+from . import test_query_slope_cron
+from . import test_cron_batches
