@@ -276,9 +276,7 @@ class ServiceAction(models.Model):
             )
         activity_type = self.env.ref("customer_service_control.mail_act_service_overdue")
         summaries = {
-            user: recipient_env(self.env, user)._("Corrective action overdue")
-            for user in set(users.values())
-            if user
+            user: recipient_env(self.env, user)._("Corrective action overdue") for user in set(users.values()) if user
         }
         model_id = self.env["ir.model"]._get_id(self._name)
         today = fields.Date.context_today(self)

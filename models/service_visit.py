@@ -24,6 +24,8 @@ PLANNING_LEAD_DAYS = 30
 FINDING_DUE_DAYS = 30
 
 REPORTED_STATES = ("done", "fed_back", "closed")
+# Context key of the visits the planner creates (their salespeople follow through their activity).
+PLANNER_CONTEXT = "service_visit_planner"
 TOPICS = [
     ("quality", "Quality"),
     ("delivery", "Delivery Time"),
@@ -176,6 +178,14 @@ class ServiceVisit(models.Model):
         for visit in self:
             visit.action_count = counts.get(visit, 0)
 
+    def _message_auto_subscribe_followers(self, updated_values, default_subtype_ids):
+        """The planner subscribes each salesperson once per batch, through the activity
+        it gives him (``mail.activity`` subscribes its users per model and user), not
+        once per visit created."""
+        if self.env.context.get(PLANNER_CONTEXT):
+            return []
+        return super()._message_auto_subscribe_followers(updated_values, default_subtype_ids)
+
     @api.onchange("partner_id")
     def _onchange_partner_id(self):
         res = super()._onchange_partner_id()
@@ -299,9 +309,9 @@ class ServiceVisit(models.Model):
         if customers:
             vals_list = [self._prepare_planned_visit_vals(customer, today) for customer in customers]
             self._reserve_references(vals_list)
-            visits = self.with_context(mail_create_nosubscribe=True, mail_auto_subscribe_no_notify=True).create(
-                vals_list
-            )
+            visits = self.with_context(
+                mail_create_nosubscribe=True, mail_auto_subscribe_no_notify=True, **{PLANNER_CONTEXT: True}
+            ).create(vals_list)
             visits._schedule_plan_activities()
         remaining = self._count_customers_to_plan(today)
         self.env["ir.cron"]._notify_progress(done=len(visits), remaining=remaining)
@@ -326,7 +336,7 @@ class ServiceVisit(models.Model):
         covered.add_where(
             SQL(
                 "%s = %s",
-                SQL.identifier(covered.table, "commercial_partner_id"),
+                self._field_to_sql(covered.table, "commercial_partner_id", covered),
                 SQL.identifier(customers.table, "id"),
             )
         )

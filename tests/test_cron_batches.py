@@ -78,9 +78,7 @@ class TestCronBatches(ServiceCase):
         Visit = self.env["service.visit"].sudo()
         self.drain(Visit._cron_plan_key_customer_visits)
         customers = self.new_key_customers(5)
-        progress = self.run_through_runner(
-            "visit_planning", "model._cron_plan_key_customer_visits(batch_size=2)"
-        )
+        progress = self.run_through_runner("visit_planning", "model._cron_plan_key_customer_visits(batch_size=2)")
         self.assertEqual(progress.mapped("done"), [2, 2, 1])
         self.assertEqual(progress.mapped("remaining"), [3, 1, 0])
         visits = Visit.search([("partner_id", "in", customers.ids)])
@@ -224,8 +222,9 @@ class TestCronLocks(TransactionCase):
             cr.execute("SELECT id FROM service_visit WHERE partner_id = %s", [self.partner_id])
             visit_ids = tuple(row[0] for row in cr.fetchall()) or (0,)
             for model, ids in (("service.visit", visit_ids), ("service.action", (self.action_id,))):
-                for table in ("mail_activity", "mail_message", "mail_followers"):
-                    cr.execute(f"DELETE FROM {table} WHERE res_model = %s AND res_id IN %s", [model, ids])  # noqa: S608
+                cr.execute("DELETE FROM mail_activity WHERE res_model = %s AND res_id IN %s", [model, ids])
+                cr.execute("DELETE FROM mail_message WHERE model = %s AND res_id IN %s", [model, ids])
+                cr.execute("DELETE FROM mail_followers WHERE res_model = %s AND res_id IN %s", [model, ids])
             cr.execute("DELETE FROM service_visit WHERE id IN %s", [visit_ids])
             cr.execute("DELETE FROM service_action WHERE id = %s", [self.action_id])
             cr.execute("DELETE FROM mail_followers WHERE partner_id = %s", [self.partner_id])

@@ -157,7 +157,9 @@ class TestQuerySlopeCron(ServiceCase):
             campaign, large = self.run_counted(Campaign._cron_draft_next_campaign)
             self.assertEqual(len(campaign.partner_ids), len(campaign.partner_ids.filtered("is_key_customer")))
             self.assertGreaterEqual(len(campaign.partner_ids), 1010)
-        self.assert_flat(small, large, CAMPAIGN_DRAFT_QUERIES, "campaign draft")
+        # The ORM reads records 1,000 at a time (its prefetch): the list of 1,010 customers
+        # invited is read twice, that of 10 once. Nothing else grows with the customers.
+        self.assert_flat(small + 1, large, CAMPAIGN_DRAFT_QUERIES, "campaign draft")
 
     def new_period_complaints(self, count, received_at):
         return (
@@ -192,10 +194,11 @@ class TestQuerySlopeCron(ServiceCase):
         self.assert_flat(small, large, REVIEW_DRAFT_QUERIES, "review draft")
 
 
-# Budgets of one batch, measured on Odoo 18.0 (see the report of issue 9): the SLA watch
-# 21 to 22 queries, whatever the batch size.
-SLA_WATCH_QUERIES = 25
-VISIT_PLANNER_QUERIES = 60
-CAPA_REMINDER_QUERIES = 40
-CAMPAIGN_DRAFT_QUERIES = 60
-REVIEW_DRAFT_QUERIES = 80
+# Budgets of one batch, a few queries above what was measured on Odoo 18.0 whatever the
+# batch size (10 or 100 records): SLA watch of enquiries 24, visit planner 29, CAPA reminder
+# 22 (two people reminded), campaign draft 29 (1,010 customers invited), review draft 50.
+SLA_WATCH_QUERIES = 26
+VISIT_PLANNER_QUERIES = 32
+CAPA_REMINDER_QUERIES = 25
+CAMPAIGN_DRAFT_QUERIES = 32
+REVIEW_DRAFT_QUERIES = 55
