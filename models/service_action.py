@@ -3,9 +3,9 @@ import logging
 
 from odoo import api, fields, models
 from odoo.exceptions import AccessError, UserError
-from odoo.tools import is_html_empty
+from odoo.tools import SQL, is_html_empty
 
-from ..const import GROUP_INSPECTOR, GROUP_MANAGER, GROUP_TECHNICAL, GROUP_USER
+from ..const import ACTION_REMINDER_BATCH_SIZE, GROUP_INSPECTOR, GROUP_MANAGER, GROUP_TECHNICAL, GROUP_USER
 from .service_mixin import recipient_env
 
 WORKERS = [GROUP_USER, GROUP_INSPECTOR, GROUP_TECHNICAL]
@@ -221,30 +221,82 @@ class ServiceAction(models.Model):
     # Scheduled action
     # ------------------------------------------------------------------
     @api.model
-    def _cron_remind_late(self):
+    def _cron_remind_late(self, batch_size=ACTION_REMINDER_BATCH_SIZE):
         """Flag open actions past their due date and remind, once, the owner (or
-        whoever answers for an action without owner, see ``_reminder_user``)."""
-        late = self.search(
+        whoever answers for an action without owner, see ``_reminder_user``); one
+        batch per call.
+
+        A flagged action leaves the selection, so the next call (or a run restarted
+        after an interruption) reminds exactly those that remain. A batch costs the
+        same number of queries whatever its size (up to the ORM's insert batch of 100,
+        and one follower check per person reminded); the cron runner calls again while
+        some remain."""
+        domain = self._late_domain()
+        late = self.search(domain, limit=batch_size, order="due_date, id")._lock_late()
+        late._flag_late()
+        self.env["ir.cron"]._notify_progress(done=len(late), remaining=self.search_count(domain))
+        return late
+
+    @api.model
+    def _late_domain(self):
+        return [
+            ("state", "=", "open"),
+            ("is_late", "=", False),
+            ("due_date", "<", fields.Date.context_today(self)),
+        ]
+
+    def _lock_late(self):
+        """Those of ``self`` still open and not flagged, locked until the end of the
+        transaction; an action a user is changing right now (its row locked by the
+        transition) is skipped and left to the next run."""
+        if not self:
+            return self
+        self.flush_recordset(["state", "is_late"])
+        rows = self.env.execute_query(
+            SQL(
+                "SELECT id FROM %s WHERE id IN %s AND state = 'open' AND NOT COALESCE(is_late, FALSE) "
+                "FOR UPDATE SKIP LOCKED",
+                SQL.identifier(self._table),
+                tuple(self.ids),
+            )
+        )
+        locked = {row[0] for row in rows}
+        return self.filtered(lambda action: action.id in locked)
+
+    def _flag_late(self):
+        """Flag, then one reminder activity per action for the person who answers
+        for it, in his language; set-based (one INSERT for the batch)."""
+        if not self:
+            return
+        self._write_transition({"is_late": True})
+        users = {action: action._reminder_user() for action in self}
+        nobody = self.filtered(lambda action: not users[action])
+        if nobody:
+            _logger.warning(
+                "Late corrective actions %s have no owner, department manager or service manager to remind.",
+                ", ".join(nobody.mapped("name")),
+            )
+        activity_type = self.env.ref("customer_service_control.mail_act_service_overdue")
+        summaries = {
+            user: recipient_env(self.env, user)._("Corrective action overdue") for user in set(users.values()) if user
+        }
+        model_id = self.env["ir.model"]._get_id(self._name)
+        today = fields.Date.context_today(self)
+        self.env["mail.activity"].with_context(mail_activity_quick_update=True).create(
             [
-                ("state", "=", "open"),
-                ("is_late", "=", False),
-                ("due_date", "<", fields.Date.context_today(self)),
+                {
+                    "activity_type_id": activity_type.id,
+                    "res_model_id": model_id,
+                    "res_id": action.id,
+                    "user_id": users[action].id,
+                    "date_deadline": today,
+                    "summary": summaries[users[action]],
+                    "note": activity_type.default_note,
+                    "automated": True,
+                }
+                for action in self - nobody
             ]
         )
-        late._write_transition({"is_late": True})
-        for user, actions in late.grouped(lambda action: action._reminder_user()).items():
-            if not user:
-                _logger.warning(
-                    "Late corrective actions %s have no owner, department manager or service manager to remind.",
-                    ", ".join(actions.mapped("name")),
-                )
-                continue
-            actions.activity_schedule(
-                "customer_service_control.mail_act_service_overdue",
-                user_id=user.id,
-                summary=recipient_env(self.env, user)._("Corrective action overdue"),
-            )
-        return late
 
     def _reminder_user(self):
         """Who is reminded of a late action: its owner, else the manager of its

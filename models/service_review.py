@@ -8,7 +8,7 @@ from odoo import api, fields, models
 from odoo.exceptions import UserError, ValidationError
 from odoo.tools import html2plaintext, is_html_empty
 
-from ..const import GROUP_GM, GROUP_LEADER, GROUP_MANAGER
+from ..const import DRAFT_COMPANY_BATCH_SIZE, GROUP_GM, GROUP_LEADER, GROUP_MANAGER
 from .service_mixin import half_year_bounds, half_year_label, half_year_name, half_year_selection, recipient_env
 
 TREND_HALF_YEARS = 6
@@ -545,13 +545,16 @@ class ServiceReview(models.Model):
     # Scheduled action and overview
     # ------------------------------------------------------------------
     @api.model
-    def _cron_draft_review(self):
-        """Draft the review of the half-year that just ended, once per company, for the
-        company's service manager (companies without one are skipped until it is set)."""
+    def _cron_draft_review(self, batch_size=DRAFT_COMPANY_BATCH_SIZE):
+        """Draft the review of the half-year that just ended, with its statistics, for
+        the companies that have none, for the company's service manager (companies
+        without one are skipped until it is set); one batch of companies per call. A
+        drafted company leaves the selection, so the next call (or a run restarted after
+        an interruption) drafts exactly for those that remain."""
         start, end = half_year_bounds(fields.Date.context_today(self) - relativedelta(months=6))
-        companies = self.env["res.company"].search([("service_manager_user_id", "!=", False)])
-        existing = self.search([("period_start", "=", start), ("company_id", "in", companies.ids)]).company_id
-        return self.create(
+        domain = self._companies_to_draft_domain(start)
+        companies = self.env["res.company"].search(domain, limit=batch_size, order="id")
+        reviews = self.create(
             [
                 {
                     "company_id": company.id,
@@ -559,9 +562,18 @@ class ServiceReview(models.Model):
                     "period_end": end,
                     "user_id": company.service_manager_user_id.id,
                 }
-                for company in companies - existing
+                for company in companies
             ]
         )
+        self.env["ir.cron"]._notify_progress(done=len(reviews), remaining=self.env["res.company"].search_count(domain))
+        return reviews
+
+    @api.model
+    def _companies_to_draft_domain(self, start):
+        """Companies with a service manager and no review of the half-year starting on
+        ``start`` (the unique company and period start of the reviews)."""
+        drafted = self._search([("period_start", "=", start)])
+        return [("service_manager_user_id", "!=", False), ("id", "not in", drafted.subselect("company_id"))]
 
     @api.model
     def action_open_current_half_year(self):

@@ -5,9 +5,9 @@ from dateutil.relativedelta import relativedelta
 
 from odoo import Command, api, fields, models
 from odoo.exceptions import UserError, ValidationError
-from odoo.tools import float_compare
+from odoo.tools import SQL, float_compare
 
-from ..const import GROUP_MANAGER, GROUP_USER
+from ..const import DRAFT_COMPANY_BATCH_SIZE, GROUP_MANAGER, GROUP_USER
 from .service_mixin import half_year_bounds, half_year_label, half_year_selection, recipient_env
 
 SURVEY_XMLID = "customer_service_control.survey_service_satisfaction"
@@ -291,9 +291,11 @@ class ServiceSatisfactionCampaign(models.Model):
         Partner = self.env["res.partner"]
         company = self.company_id or self.env.company
         if self.audience == "key":
-            return Partner.search(
-                [("is_key_customer", "=", True), ("company_id", "in", [False, company.id])]
-            ).commercial_partner_id
+            # The entities in one query, however many key customers (no read of each one).
+            keys = Partner._search([("is_key_customer", "=", True), ("company_id", "in", [False, company.id])])
+            return Partner.with_context(active_test=False).search(
+                [("id", "in", keys.subselect(SQL.identifier(keys.table, "commercial_partner_id")))]
+            )
         if self.audience == "recent":
             return self._recent_customers(company)
         return self.partner_ids
@@ -444,25 +446,52 @@ class ServiceSatisfactionCampaign(models.Model):
     # Scheduled action
     # ------------------------------------------------------------------
     @api.model
-    def _cron_draft_next_campaign(self):
-        """Draft, for every company, the survey of the current half-year unless one exists."""
+    def _cron_draft_next_campaign(self, batch_size=DRAFT_COMPANY_BATCH_SIZE):
+        """Draft the survey of the current half-year for the companies that have none,
+        one batch of companies per call, with an activity for the company's service
+        manager. A drafted company leaves the selection, so the next call (or a run
+        restarted after an interruption) drafts exactly for those that remain."""
         start, end = half_year_bounds(fields.Date.context_today(self))
-        # Companies are a handful of rows.
-        companies = self.env["res.company"].search([])  # pylint: disable=no-search-all
-        existing = self.search(
-            [("company_id", "in", companies.ids), ("period_end", ">=", start), ("period_end", "<=", end)]
+        domain = self._companies_to_draft_domain(start, end)
+        companies = self.env["res.company"].search(domain, limit=batch_size, order="id")
+        campaigns = self.create([self._prepare_cron_campaign_vals(company, start, end) for company in companies])
+        campaigns._schedule_start_activities()
+        self.env["ir.cron"]._notify_progress(
+            done=len(campaigns), remaining=self.env["res.company"].search_count(domain)
         )
-        todo = companies - existing.company_id
-        campaigns = self.create([self._prepare_cron_campaign_vals(company, start, end) for company in todo])
-        for campaign in campaigns:
-            manager = campaign.company_id.service_manager_user_id
-            if manager:
-                campaign.activity_schedule(
-                    TODO_XMLID,
-                    user_id=manager.id,
-                    summary=recipient_env(self.env, manager)._("Start the half-yearly satisfaction survey"),
-                )
         return campaigns
+
+    @api.model
+    def _companies_to_draft_domain(self, start, end):
+        """Companies without a survey ending in the half-year ``start``–``end`` (the
+        indexed company and period end of the surveys)."""
+        drafted = self._search([("period_end", ">=", start), ("period_end", "<=", end)])
+        return [("id", "not in", drafted.subselect("company_id"))]
+
+    def _schedule_start_activities(self):
+        """One activity per survey for its company's service manager, in his language,
+        in one INSERT."""
+        activity_type = self.env.ref(TODO_XMLID)
+        model_id = self.env["ir.model"]._get_id(self._name)
+        today = fields.Date.context_today(self)
+        self.env["mail.activity"].with_context(mail_activity_quick_update=True).create(
+            [
+                {
+                    "activity_type_id": activity_type.id,
+                    "res_model_id": model_id,
+                    "res_id": campaign.id,
+                    "user_id": campaign.company_id.service_manager_user_id.id,
+                    "date_deadline": today,
+                    "summary": recipient_env(self.env, campaign.company_id.service_manager_user_id)._(
+                        "Start the half-yearly satisfaction survey"
+                    ),
+                    "note": activity_type.default_note,
+                    "automated": True,
+                }
+                for campaign in self
+                if campaign.company_id.service_manager_user_id
+            ]
+        )
 
     @api.model
     def _prepare_cron_campaign_vals(self, company, start, end):

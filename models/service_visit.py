@@ -5,9 +5,9 @@ from dateutil.relativedelta import relativedelta
 
 from odoo import Command, api, fields, models
 from odoo.exceptions import AccessError, UserError
-from odoo.tools import is_html_empty, plaintext2html
+from odoo.tools import SQL, groupby, is_html_empty, plaintext2html
 
-from ..const import GROUP_INSPECTOR, GROUP_MANAGER, GROUP_TECHNICAL, GROUP_USER
+from ..const import GROUP_INSPECTOR, GROUP_MANAGER, GROUP_TECHNICAL, GROUP_USER, VISIT_PLANNING_BATCH_SIZE
 from .service_mixin import recipient_env
 
 # The departments that rectify or answer a finding; the Sales Department is the user role.
@@ -24,12 +24,44 @@ PLANNING_LEAD_DAYS = 30
 FINDING_DUE_DAYS = 30
 
 REPORTED_STATES = ("done", "fed_back", "closed")
+# Context key of the visits the planner creates (their salespeople follow through their activity).
+PLANNER_CONTEXT = "service_visit_planner"
 TOPICS = [
     ("quality", "Quality"),
     ("delivery", "Delivery Time"),
     ("after_sale", "After-sale Service"),
     ("other", "Other"),
 ]
+
+
+def _draw_numbers(sequence, count):
+    """``count`` consecutive numbers of ``sequence`` (no date range) in one step: one
+    ``nextval`` of its PostgreSQL sequence per number in one query ("standard"), or its
+    row locked and moved on by ``count`` increments at once ("no_gap", as
+    ``ir.sequence._next`` does for one number)."""
+    cr = sequence.env.cr
+    if sequence.implementation == "standard":
+        cr.execute(
+            SQL(
+                "SELECT nextval(%s) FROM generate_series(1, %s) ORDER BY 1",
+                f"ir_sequence_{sequence.id:03d}",
+                count,
+            )
+        )
+        return [row[0] for row in cr.fetchall()]
+    sequence.flush_recordset(["number_next"])
+    cr.execute(
+        SQL(
+            "UPDATE ir_sequence SET number_next = number_next + %s WHERE id = %s "
+            "RETURNING number_next - %s, number_increment",
+            count * sequence.number_increment,
+            sequence.id,
+            count * sequence.number_increment,
+        )
+    )
+    first, increment = cr.fetchone()
+    sequence.invalidate_recordset(["number_next"])
+    return [first + i * increment for i in range(count)]
 
 
 class ServiceVisit(models.Model):
@@ -148,6 +180,14 @@ class ServiceVisit(models.Model):
         for visit in self:
             visit.action_count = counts.get(visit, 0)
 
+    def _message_auto_subscribe_followers(self, updated_values, default_subtype_ids):
+        """The planner subscribes each salesperson once per batch, through the activity
+        it gives him (``mail.activity`` subscribes its users per model and user), not
+        once per visit created."""
+        if self.env.context.get(PLANNER_CONTEXT):
+            return []
+        return super()._message_auto_subscribe_followers(updated_values, default_subtype_ids)
+
     @api.onchange("partner_id")
     def _onchange_partner_id(self):
         res = super()._onchange_partner_id()
@@ -257,35 +297,98 @@ class ServiceVisit(models.Model):
     # Scheduled action
     # ------------------------------------------------------------------
     @api.model
-    def _cron_plan_key_customer_visits(self):
+    def _cron_plan_key_customer_visits(self, batch_size=VISIT_PLANNING_BATCH_SIZE):
         """Plan one visit for each key customer without a visit done in the last
-        twelve months nor one still planned (4.2.4); set-based and idempotent."""
+        twelve months nor one still planned (4.2.4), one batch per call.
+
+        What a call planned is a planned visit, so the next call (or a run restarted
+        after an interruption) picks up exactly the customers that remain. A batch
+        costs the same number of queries whatever its size (up to the ORM's insert
+        batch of 100); the cron runner calls again while some remain."""
         today = fields.Date.context_today(self)
-        customers = self.env["res.partner"].search(self._key_customer_domain())
-        if not customers:
-            return self.browse()
+        customers = self._lock_customers_to_plan(today, batch_size)
+        visits = self.browse()
+        if customers:
+            vals_list = [self._prepare_planned_visit_vals(customer, today) for customer in customers]
+            self._reserve_references(vals_list)
+            visits = self.with_context(
+                mail_create_nosubscribe=True, mail_auto_subscribe_no_notify=True, **{PLANNER_CONTEXT: True}
+            ).create(vals_list)
+            visits._schedule_plan_activities()
+        remaining = self._count_customers_to_plan(today)
+        self.env["ir.cron"]._notify_progress(done=len(visits), remaining=remaining)
+        return visits
+
+    @api.model
+    def _customers_to_plan(self, today):
+        """Query of the key customers neither visited in the last twelve months nor with
+        a visit planned: the indexed partner flag, and no such visit (an anti-join on
+        the indexed customer entity of the visits)."""
         since = today - relativedelta(months=VISIT_PERIOD_MONTHS)
-        covered = self._read_group(
+        customers = self.env["res.partner"]._search(self._key_customer_domain(), order="id")
+        covered = self._search(
             [
-                ("commercial_partner_id", "in", customers.ids),
                 "|",
                 ("state", "=", "planned"),
                 "&",
                 ("state", "in", REPORTED_STATES),
                 ("done_date", ">", since),
-            ],
-            ["commercial_partner_id"],
-            ["__count"],
+            ]
         )
-        visited = {partner for partner, _count in covered}
-        vals_list = [
-            self._prepare_planned_visit_vals(customer, today) for customer in customers if customer not in visited
-        ]
-        if not vals_list:
-            return self.browse()
-        visits = self.with_context(mail_create_nosubscribe=True, mail_auto_subscribe_no_notify=True).create(vals_list)
-        visits._schedule_plan_activities()
-        return visits
+        covered.add_where(
+            SQL(
+                "%s = %s",
+                self._field_to_sql(covered.table, "commercial_partner_id", covered),
+                SQL.identifier(customers.table, "id"),
+            )
+        )
+        customers.add_where(SQL("NOT EXISTS %s", covered.subselect(SQL("1"))))
+        return customers
+
+    @api.model
+    def _lock_customers_to_plan(self, today, batch_size):
+        """Up to ``batch_size`` customers to plan, locked until the end of the
+        transaction. A customer whose row another transaction holds (a user planning
+        a visit for him, or editing his card, at this moment) is skipped and left to
+        the next run, so that he is not planned twice."""
+        query = self._customers_to_plan(today)
+        query.limit = batch_size
+        rows = self.env.execute_query(
+            SQL(
+                "%s FOR UPDATE OF %s SKIP LOCKED",
+                query.select(SQL.identifier(query.table, "id")),
+                SQL.identifier(query.table),
+            )
+        )
+        return self.env["res.partner"].browse(row[0] for row in rows)
+
+    @api.model
+    def _count_customers_to_plan(self, today):
+        query = self._customers_to_plan(today)
+        query.order = None
+        return self.env.execute_query(query.select(SQL("COUNT(*)")))[0][0]
+
+    @api.model
+    def _reserve_references(self, vals_list):
+        """Give each visit of ``vals_list`` its reference, taken from the company's
+        visit sequence in one locked step per company (instead of one lock, read and
+        update per visit); a sequence numbered per date range is drawn one by one."""
+        Sequence = self.env["ir.sequence"].sudo()
+        for company_id, company_vals in groupby(vals_list, key=lambda vals: vals["company_id"]):
+            company_vals = list(company_vals)
+            sequence = Sequence.search(
+                [("code", "=", self._sequence_code), ("company_id", "in", [company_id, False])],
+                order="company_id",
+                limit=1,
+            )
+            if not sequence:
+                continue  # the create gives them its default reference
+            if sequence.use_date_range:
+                names = [sequence._next() for _vals in company_vals]
+            else:
+                names = [sequence.get_next_char(number) for number in _draw_numbers(sequence, len(company_vals))]
+            for vals, name in zip(company_vals, names, strict=True):
+                vals["name"] = name
 
     @api.model
     def _key_customer_domain(self):

@@ -52,3 +52,5 @@ from . import test_views_ui
 from . import test_query_slope_survey
 from . import test_query_slope_review
 from . import test_query_slope_views
+from . import test_query_slope_cron
+from . import test_cron_batches
