@@ -150,3 +150,15 @@ class TestQuerySlopeSurvey(ServiceCase):
         self.assertEqual(result.answer_count, 0)
         self.add_done_answers(1, 4, test_entry=True)
         self.assertEqual(self.figures(), (3, 0, 0, 0.0))
+
+    def test_a_survey_manager_correcting_a_line_directly_changes_the_figures(self):
+        _good, poor = self.add_done_answers(1, 5) | self.add_done_answers(1, 1)
+        self.assertEqual(self.figures(), (5, 2, 1, 60.0))
+        question = self.questions[0]
+        line = poor.user_input_line_ids.filtered(lambda line: line.question_id == question)
+        # Survey managers may write answer lines over RPC, outside the answer's form.
+        line.write({"suggested_answer_id": self.suggestion(question, 5).id, "answer_score": 5})
+        result = self.campaign.question_result_ids.filtered(lambda r: r.question_id == question)
+        self.assertEqual((result.average_points, result.satisfied_rate), (5.0, 100.0))
+        line.unlink()
+        self.assertEqual(result.answer_count, 1)
