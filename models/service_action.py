@@ -95,7 +95,7 @@ class ServiceAction(models.Model):
     done_at = fields.Datetime("Completed At", readonly=True, copy=False)
     completion_note = fields.Html(copy=False)
     verified_by_id = fields.Many2one("res.users", readonly=True, copy=False)
-    verified_at = fields.Datetime(readonly=True, copy=False)
+    verified_at = fields.Datetime(readonly=True, copy=False, index="btree_not_null")
     verification_note = fields.Text(copy=False, tracking=True)
     # What the user may do (the view shows a button only when its method would accept)
     can_open = fields.Boolean(compute="_compute_can_flags")

@@ -114,7 +114,7 @@ class ServiceReturn(models.Model):
         domain="[('picking_type_code', '=', 'outgoing'), ('state', '=', 'done')]",
     )
     complaint_id = fields.Many2one("service.complaint", index=True, check_company=True, tracking=True)
-    date = fields.Date("Form Date", default=fields.Date.context_today, required=True)
+    date = fields.Date("Form Date", default=fields.Date.context_today, required=True, index=True)
     reason = fields.Html("Reason for the Return")
     line_ids = fields.One2many("service.return.line", "return_id", "Returned Products", copy=True)
     # Settlement
