@@ -38,7 +38,9 @@ from . import test_routing
 from . import test_satisfaction
 from . import test_satisfaction_buttons
 from . import test_site_inspection
+from . import test_sla_concurrency
 from . import test_sla_watch
+from . import test_suite_imports
 from . import test_technical_assistance
 from . import test_transition_guard
 from . import test_visit
