@@ -6,7 +6,7 @@ from odoo import Command
 from odoo.exceptions import AccessError
 from odoo.tests import freeze_time, new_test_user, tagged
 
-from .common import ServiceCase
+from .common import ServiceCase, answer_survey
 
 NOW = "2026-06-15 12:00:00"
 DASHBOARD_QUERIES = 12
@@ -115,21 +115,14 @@ class TestServiceDashboard(ServiceCase):
                 for i in range(len(points))
             ]
         )
-        questions = self.env.ref("customer_service_control.survey_service_satisfaction").question_ids.filtered(
-            lambda q: q.question_type == "simple_choice"
-        )
         with freeze_time(when):
             campaign = self.in_company("service.satisfaction.campaign").create(
                 {"period_start": start, "audience": "list", "partner_ids": [Command.set(partners.ids)]}
             )
             campaign.action_start()
+            answers = campaign.sudo().user_input_ids
             for partner, value in zip(partners, points, strict=True):
-                answer = campaign.sudo().user_input_ids.filtered(lambda a, p=partner: a.partner_id == p)
-                answer._mark_in_progress()
-                for question in questions:
-                    suggestion = question.suggested_answer_ids.filtered(lambda a, v=value: a.answer_score == v)
-                    answer._save_lines(question, suggestion.id)
-                answer._mark_done()
+                answer_survey(answers.filtered(lambda a, p=partner: a.partner_id == p), value)
             if close:
                 campaign.action_close()
         return campaign

@@ -2,7 +2,7 @@
 from odoo import Command
 from odoo.tests import new_test_user, tagged
 
-from .common import ServiceCase
+from .common import SURVEY, ServiceCase, answer_survey
 
 COUNTS = [
     "service_enquiry_count",
@@ -59,7 +59,7 @@ class TestPartnerCardAccess(ServiceCase):
 
     def answered(self, company, partner, points):
         """A completed answer of ``partner`` to a campaign of ``company``."""
-        survey = self.env.ref("customer_service_control.survey_service_satisfaction")
+        survey = self.env.ref(SURVEY)
         campaign = (
             self.env["service.satisfaction.campaign"]
             .sudo()
@@ -77,12 +77,7 @@ class TestPartnerCardAccess(ServiceCase):
             .sudo()
             .create({"survey_id": survey.id, "partner_id": partner.id, "campaign_id": campaign.id})
         )
-        answer._mark_in_progress()
-        for question in survey.question_ids.filtered(lambda q: q.question_type == "simple_choice"):
-            suggestion = question.suggested_answer_ids.filtered(lambda a: a.answer_score == points)
-            answer._save_lines(question, suggestion.id)
-        answer._mark_done()
-        return answer
+        return answer_survey(answer, points)
 
     def test_last_satisfaction_score_stays_in_the_readers_companies(self):
         partner = self.env["res.partner"].create({"name": "Shared Customer", "is_company": True})

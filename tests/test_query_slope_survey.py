@@ -3,9 +3,8 @@ from odoo import Command, fields
 from odoo.tests import tagged
 
 from ..models.service_mixin import half_year_bounds
-from .common import ServiceCase
+from .common import SURVEY, ServiceCase, scored_questions, suggestion
 
-SURVEY = "customer_service_control.survey_service_satisfaction"
 # A customer answering the six questions and completing the survey through the link (as
 # the survey controller does: the public user, sudo, with the answer's token), measured
 # on Odoo 18.0: 48 queries whether the campaign holds 6 or 600 completed answers. Before,
@@ -20,9 +19,7 @@ class TestQuerySlopeSurvey(ServiceCase):
     def setUpClass(cls):
         super().setUpClass()
         cls.survey = cls.env.ref(SURVEY)
-        cls.questions = cls.survey.question_ids.filtered(lambda q: q.question_type == "simple_choice").sorted(
-            "sequence"
-        )
+        cls.questions = scored_questions(cls.env)
         cls.company.write({"service_satisfaction_pass_score": 80.0, "service_satisfaction_start_date": False})
         cls.partners = cls.env["res.partner"].create(
             [{"name": f"Slope Customer {i}", "is_company": True, "email": f"slope{i}@example.com"} for i in range(3)]
@@ -32,9 +29,6 @@ class TestQuerySlopeSurvey(ServiceCase):
             {"period_start": start, "audience": "list", "partner_ids": [Command.set(cls.partners.ids)]}
         )
         cls.campaign.action_start()  # three invitations, not answered
-
-    def suggestion(self, question, points):
-        return question.suggested_answer_ids.filtered(lambda a: a.answer_score == points)
 
     def add_done_answers(self, count, points, **vals):
         """``count`` completed answers giving ``points`` to every question, in one batch."""
@@ -50,7 +44,7 @@ class TestQuerySlopeSurvey(ServiceCase):
                             {
                                 "question_id": question.id,
                                 "answer_type": "suggestion",
-                                "suggested_answer_id": self.suggestion(question, points).id,
+                                "suggested_answer_id": suggestion(question, points).id,
                                 "answer_score": points,
                             }
                         )
@@ -79,7 +73,7 @@ class TestQuerySlopeSurvey(ServiceCase):
         with self.queries_at_most(budget) as counter:
             answer._mark_in_progress()
             for question in self.questions:
-                answer._save_lines(question, self.suggestion(question, points).id)
+                answer._save_lines(question, suggestion(question, points).id)
             answer._clear_inactive_conditional_answers()
             answer._mark_done()
         Line = self.env["survey.user_input.line"]
@@ -117,7 +111,7 @@ class TestQuerySlopeSurvey(ServiceCase):
         self.add_done_answers(2, 5)
         answer = self.public_answer()
         answer._mark_in_progress()
-        answer._save_lines(self.questions[0], self.suggestion(self.questions[0], 1).id)
+        answer._save_lines(self.questions[0], suggestion(self.questions[0], 1).id)
         results = self.campaign.question_result_ids
         for field in (self.campaign._fields["completed_count"], results._fields["answer_count"]):
             self.assertFalse(self.env.records_to_compute(field), f"{field} is not recomputed for an unfinished answer")
@@ -132,7 +126,7 @@ class TestQuerySlopeSurvey(ServiceCase):
         poor.write(
             {
                 "user_input_line_ids": [
-                    Command.update(line.id, {"suggested_answer_id": self.suggestion(question, 5).id, "answer_score": 5})
+                    Command.update(line.id, {"suggested_answer_id": suggestion(question, 5).id, "answer_score": 5})
                 ]
             }
         )
@@ -157,7 +151,7 @@ class TestQuerySlopeSurvey(ServiceCase):
         question = self.questions[0]
         line = poor.user_input_line_ids.filtered(lambda line: line.question_id == question)
         # Survey managers may write answer lines over RPC, outside the answer's form.
-        line.write({"suggested_answer_id": self.suggestion(question, 5).id, "answer_score": 5})
+        line.write({"suggested_answer_id": suggestion(question, 5).id, "answer_score": 5})
         result = self.campaign.question_result_ids.filtered(lambda r: r.question_id == question)
         self.assertEqual((result.average_points, result.satisfied_rate), (5.0, 100.0))
         line.unlink()

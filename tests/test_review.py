@@ -5,7 +5,7 @@ from odoo import Command
 from odoo.exceptions import AccessError, UserError
 from odoo.tests import freeze_time, tagged
 
-from .common import ServiceCase
+from .common import ServiceCase, answer_survey
 
 
 @tagged("post_install", "-at_install")
@@ -134,8 +134,6 @@ class TestServiceReview(ServiceCase):
                 for i in range(2)
             ]
         )
-        survey = self.env.ref("customer_service_control.survey_service_satisfaction")
-        questions = survey.question_ids.filtered(lambda q: q.question_type == "simple_choice")
 
         def run_campaign(when, start, points):
             with freeze_time(when):
@@ -143,13 +141,9 @@ class TestServiceReview(ServiceCase):
                     {"period_start": start, "audience": "list", "partner_ids": [Command.set(partners.ids)]}
                 )
                 campaign.action_start()
+                answers = campaign.sudo().user_input_ids
                 for partner, value in zip(partners, points, strict=True):
-                    answer = campaign.sudo().user_input_ids.filtered(lambda a, p=partner: a.partner_id == p)
-                    answer._mark_in_progress()
-                    for question in questions:
-                        suggestion = question.suggested_answer_ids.filtered(lambda a, v=value: a.answer_score == v)
-                        answer._save_lines(question, suggestion.id)
-                    answer._mark_done()
+                    answer_survey(answers.filtered(lambda a, p=partner: a.partner_id == p), value)
                 campaign.action_close()
             return campaign
 

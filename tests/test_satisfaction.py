@@ -9,9 +9,8 @@ from odoo.tests import freeze_time, tagged
 from odoo.tools import mute_logger
 
 from ..models.service_mixin import half_year_bounds
-from .common import ServiceCase
+from .common import SURVEY, ServiceCase, answer_survey, scored_questions
 
-SURVEY = "customer_service_control.survey_service_satisfaction"
 TODO = "mail.mail_activity_data_todo"
 
 
@@ -21,9 +20,7 @@ class TestSatisfaction(ServiceCase):
     def setUpClass(cls):
         super().setUpClass()
         cls.survey = cls.env.ref(SURVEY)
-        cls.questions = cls.survey.question_ids.filtered(lambda q: q.question_type == "simple_choice").sorted(
-            "sequence"
-        )
+        cls.questions = scored_questions(cls.env)
         cls.company.write(
             {
                 "service_satisfaction_start_date": False,
@@ -63,18 +60,8 @@ class TestSatisfaction(ServiceCase):
         return answer
 
     def answer(self, campaign, partner, points, done=True):
-        """Answer the six questions with ``points`` (5 = very satisfied … 1) through
-        the survey's own API, as the survey page does."""
-        user_input = self.answer_of(campaign, partner)
-        user_input._mark_in_progress()
-        if isinstance(points, int):
-            points = [points] * len(self.questions)
-        for question, value in zip(self.questions, points, strict=True):
-            suggestion = question.suggested_answer_ids.filtered(lambda a, value=value: a.answer_score == value)
-            user_input._save_lines(question, suggestion.id)
-        if done:
-            user_input._mark_done()
-        return user_input
+        """Answer the six questions of ``partner``'s invitation with ``points``."""
+        return answer_survey(self.answer_of(campaign, partner), points, done=done)
 
     def invitations(self, partner):
         return self.env["mail.mail"].sudo().search([("recipient_ids", "in", partner.ids)])

@@ -4,7 +4,7 @@ from lxml import etree
 from odoo import Command
 from odoo.tests import new_test_user, tagged
 
-from .common import ReturnCase, ServiceCase
+from .common import SURVEY, ReturnCase, ServiceCase
 
 WORKFLOWS = ("service.enquiry", "service.complaint", "service.return", "service.action", "service.visit")
 CARD_FIELDS = (
@@ -83,7 +83,7 @@ class TestPartnerCard(ServiceCase):
     def setUpClass(cls):
         super().setUpClass()
         cls.employee = new_test_user(cls.env, login="t_ui_employee", groups="base.group_user")
-        cls.survey = cls.env.ref("customer_service_control.survey_service_satisfaction")
+        cls.survey = cls.env.ref(SURVEY)
 
     def answered(self, partner, company=None):
         """A completed answer of ``partner`` to a satisfaction campaign of ``company``."""
