@@ -5,7 +5,7 @@ from dateutil.relativedelta import relativedelta
 
 from odoo import Command, api, fields, models
 from odoo.exceptions import AccessError, UserError
-from odoo.tools import SQL, groupby, is_html_empty, plaintext2html
+from odoo.tools import SQL, is_html_empty, plaintext2html
 
 from ..const import GROUP_INSPECTOR, GROUP_MANAGER, GROUP_TECHNICAL, GROUP_USER, VISIT_PLANNING_BATCH_SIZE
 from .service_mixin import recipient_env
@@ -32,36 +32,6 @@ TOPICS = [
     ("after_sale", "After-sale Service"),
     ("other", "Other"),
 ]
-
-
-def _draw_numbers(sequence, count):
-    """``count`` consecutive numbers of ``sequence`` (no date range) in one step: one
-    ``nextval`` of its PostgreSQL sequence per number in one query ("standard"), or its
-    row locked and moved on by ``count`` increments at once ("no_gap", as
-    ``ir.sequence._next`` does for one number)."""
-    cr = sequence.env.cr
-    if sequence.implementation == "standard":
-        cr.execute(
-            SQL(
-                "SELECT nextval(%s) FROM generate_series(1, %s) ORDER BY 1",
-                f"ir_sequence_{sequence.id:03d}",
-                count,
-            )
-        )
-        return [row[0] for row in cr.fetchall()]
-    sequence.flush_recordset(["number_next"])
-    cr.execute(
-        SQL(
-            "UPDATE ir_sequence SET number_next = number_next + %s WHERE id = %s "
-            "RETURNING number_next - %s, number_increment",
-            count * sequence.number_increment,
-            sequence.id,
-            count * sequence.number_increment,
-        )
-    )
-    first, increment = cr.fetchone()
-    sequence.invalidate_recordset(["number_next"])
-    return [first + i * increment for i in range(count)]
 
 
 class ServiceVisit(models.Model):
@@ -310,7 +280,6 @@ class ServiceVisit(models.Model):
         visits = self.browse()
         if customers:
             vals_list = [self._prepare_planned_visit_vals(customer, today) for customer in customers]
-            self._reserve_references(vals_list)
             visits = self.with_context(
                 mail_create_nosubscribe=True, mail_auto_subscribe_no_notify=True, **{PLANNER_CONTEXT: True}
             ).create(vals_list)
@@ -367,28 +336,6 @@ class ServiceVisit(models.Model):
         query = self._customers_to_plan(today)
         query.order = None
         return self.env.execute_query(query.select(SQL("COUNT(*)")))[0][0]
-
-    @api.model
-    def _reserve_references(self, vals_list):
-        """Give each visit of ``vals_list`` its reference, taken from the company's
-        visit sequence in one locked step per company (instead of one lock, read and
-        update per visit); a sequence numbered per date range is drawn one by one."""
-        Sequence = self.env["ir.sequence"].sudo()
-        for company_id, company_vals in groupby(vals_list, key=lambda vals: vals["company_id"]):
-            company_vals = list(company_vals)
-            sequence = Sequence.search(
-                [("code", "=", self._sequence_code), ("company_id", "in", [company_id, False])],
-                order="company_id",
-                limit=1,
-            )
-            if not sequence:
-                continue  # the create gives them its default reference
-            if sequence.use_date_range:
-                names = [sequence._next() for _vals in company_vals]
-            else:
-                names = [sequence.get_next_char(number) for number in _draw_numbers(sequence, len(company_vals))]
-            for vals, name in zip(company_vals, names, strict=True):
-                vals["name"] = name
 
     @api.model
     def _key_customer_domain(self):

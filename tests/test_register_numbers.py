@@ -4,6 +4,7 @@
 import importlib.util
 from pathlib import Path
 
+from odoo import fields
 from odoo.exceptions import AccessError, UserError
 from odoo.tests import tagged
 
@@ -90,3 +91,42 @@ class TestRegisterNumbers(ServiceCase):
         load_migration().migrate(self.env.cr, "18.0.1.0.0")
         self.assertEqual(sequence.implementation, "no_gap")
         self.assertEqual(sequence.next_by_id(), "0004", issued)
+
+    def test_one_batch_draws_consecutive_numbers_per_company(self):
+        """A batch create (import, a scheduled action) numbers its records as one by one
+        creates would: consecutive, each from its own company's register."""
+        other = self.env["res.company"].create({"name": "Second Plant Ltd"})
+        self.env["ir.sequence"].create(
+            {
+                "name": "Enquiries of the second plant",
+                "code": "service.enquiry",
+                "prefix": "P2/",
+                "padding": 3,
+                "implementation": "no_gap",
+                "company_id": other.id,
+            }
+        )
+        before = self.number(self.new_enquiry().name)
+        values = {"partner_id": self.customer.id, "channel": "phone", "subject": "Batch"}
+        enquiries = self.env["service.enquiry"].create(
+            [values, dict(values, company_id=other.id), values, dict(values, company_id=other.id)]
+        )
+        main = enquiries.filtered(lambda e: e.company_id == self.company)
+        self.assertEqual([self.number(n) for n in main.mapped("name")], [before + 1, before + 2])
+        self.assertEqual(enquiries.filtered(lambda e: e.company_id == other).mapped("name"), ["P2/001", "P2/002"])
+        self.assertEqual(self.number(self.new_enquiry().name), before + 3)
+
+    def test_a_register_numbered_per_year_is_drawn_in_its_year(self):
+        sequence = self.env["ir.sequence"].search(
+            [("code", "=", "service.complaint"), ("company_id", "in", [self.company.id, False])], limit=1
+        )
+        sequence.write({"use_date_range": True, "prefix": "C/%(range_year)s/"})
+        complaints = self.env["service.complaint"].create(
+            [{"partner_id": self.customer.id, "description": "<p>Noise</p>"}] * 2
+        )
+        year = sequence.date_range_ids.filtered(lambda r: r.date_from <= fields.Date.today() <= r.date_to)
+        self.assertEqual(len(year), 1)
+        self.assertEqual(
+            complaints.mapped("name"),
+            [f"C/{fields.Date.today().year}/{n:0{sequence.padding}d}" for n in (1, 2)],
+        )
