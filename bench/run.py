@@ -1,0 +1,302 @@
+"""Orchestration of ``bin/dev bench``: runs bench/measure.py on the database of a size and,
+alternating with it, on the peers' database (``--rounds``), prints the figures, keeps them
+under ``--state`` and writes them into bench/RESULTS.md (``report``).
+
+bin/dev builds and copies the databases; this script only measures and reports.
+"""
+
+import argparse
+import json
+import os
+import platform
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+# Figures of one size, in the order of the table, with what each one measures.
+CRON_ROWS = [
+    ("SLA watch (complaints)", "every batch of the SLA watch of complaints, until none is left"),
+    ("SLA watch (enquiries)", "the same for enquiries"),
+    ("visit planner", "every batch of the planner of key customers' visits"),
+    ("CAPA reminder", "every batch of the reminder of late corrective actions"),
+    ("campaign draft", "every batch (one company each) of the half-yearly survey draft"),
+    ("review draft", "every batch (one company each) of the half-yearly review draft"),
+    ("review statistics", "the figures of the last half-year's review, against the whole history"),
+    ("review Recompute", "its Recompute button, as the Sales Manager (figures and breakdown rewritten)"),
+    ("survey answer saved", "a customer answering the six questions and completing the survey"),
+]
+VIEW_MODELS = ["service.complaint", "service.return", "service.action", "service.visit", "sale.order"]
+RETURN_STEPS = [
+    "return: create",
+    "return: confirm",
+    "return: start inspection",
+    "return: record result",
+    "return: request approval",
+    "return: leader approval",
+    "return: final approval and carry-out",
+    "return: receipt and credit note",
+]
+RMA_STEPS = ["return: create", "return: confirm", "return: receipt", "return: refund"]
+
+
+def run_measure(config, database, parts, round_no=1):
+    command = [sys.executable, str(HERE / "measure.py"), "--config", config, "--database", database]
+    command += ["--round", str(round_no), *parts]
+    started = time.perf_counter()
+    done = subprocess.run(command, capture_output=True, text=True, check=False)
+    if done.returncode:
+        sys.stderr.write(done.stderr[-4000:])
+        raise SystemExit(f"bench/measure.py {' '.join(parts)} failed on {database}")
+    print(f"    {' '.join(parts)} on {database}: {time.perf_counter() - started:.0f}s", flush=True)
+    return json.loads(done.stdout.strip().splitlines()[-1])
+
+
+def best(rounds, side, part, name):
+    """The fastest of the rounds, with its queries."""
+    figures = [r[side][part][name] for r in rounds if name in r[side].get(part, {})]
+    return min(figures, key=lambda f: f["seconds"]) if figures else None
+
+
+def cmd_measure(args):
+    state = Path(args.state)
+    state.mkdir(parents=True, exist_ok=True)
+    result = {"size": args.size, "database": args.database, "rounds": []}
+    print(f"==> Measuring {args.database} ({args.size} complaints)", flush=True)
+    result["counts"] = run_measure(args.config, args.database, ["counts"])["counts"]
+    result["crons"] = run_measure(args.config, args.database, ["crons"])["crons"]
+    for round_no in range(1, args.rounds + 1):
+        figures = {"ours": run_measure(args.config, args.database, ["intake", "returns"], round_no)}
+        if args.peer_database:
+            figures["theirs"] = run_measure(args.peer_config, args.peer_database, ["helpdesk", "rma"], round_no)
+        result["rounds"].append(figures)
+    if args.peer_database:
+        result["peer_counts"] = run_measure(args.peer_config, args.peer_database, ["counts"])["counts"]
+    (state / f"{args.size}.json").write_text(json.dumps(result, indent=1))
+    print(size_table(result))
+
+
+def ratio(ours, theirs):
+    return f"{ours / theirs:.2f}×" if theirs else "–"
+
+
+def size_table(result):
+    lines = [
+        f"### {result['size']:,} complaints",
+        "",
+        "| Work | Seconds | SQL queries | Batches | Queries per batch / call |",
+        "|---|---:|---:|---:|---:|",
+    ]
+    crons = result["crons"]
+    for name, _what in CRON_ROWS:
+        f = crons.get(name)
+        if not f:
+            continue
+        per = f.get("per_batch", round(f["queries"] / max(f["calls"], 1)))
+        lines.append(f"| {name} | {f['seconds']:.3f} | {f['queries']} | {f.get('batches', '')} | {per} |")
+    sale_list = crons.get("sale.order list", {}).get("queries")
+    sale_list_s = crons.get("sale.order list", {}).get("seconds")
+    for model in VIEW_MODELS:
+        for kind in ("list", "form"):
+            f = crons.get(f"{model} {kind}")
+            if f:
+                note = ""
+                if kind == "list" and model != "sale.order" and sale_list:
+                    note = (
+                        f" ({ratio(f['queries'], sale_list)} queries, {ratio(f['seconds'], sale_list_s)} time"
+                        " of sale.order's list)"
+                    )
+                total = f" of {f['total']:,}" if "total" in f else ""
+                lines.append(f"| {model} {kind}{total}{note} | {f['seconds']:.3f} | {f['queries']} | | |")
+    rounds = result["rounds"]
+    for name, label in (("intake of 1,000 complaints", "intake of 1,000 complaints (one create)"),):
+        f = best(rounds, "ours", "intake", name)
+        lines.append(f"| {label} | {f['seconds']:.2f} | {f['queries']} | | {f['queries'] / 1000:.1f} per complaint |")
+    for step in RETURN_STEPS + ["100 returns to credit note"]:
+        f = best(rounds, "ours", "returns", step)
+        label = step.removeprefix("return: ").replace("100 returns to credit note", "all steps")
+        lines.append(
+            f"| 100 returns: {label} | {f['seconds']:.2f} | {f['queries']} | | {f['queries'] / 100:.0f} per return |"
+        )
+    if rounds and "theirs" in rounds[0]:
+        lines += ["", f"Against OCA (best of {len(rounds)} rounds, alternated):", ""]
+        lines += ["| Work | Ours s | Theirs s | Time ours/theirs | Ours q | Theirs q | Queries ours/theirs |"]
+        lines += ["|---|---:|---:|---:|---:|---:|---:|"]
+        for label, part, peer_part, name in (
+            ("intake of 1,000 (helpdesk_mgmt_sla, 48 h SLA)", "intake", "helpdesk", "intake of 1,000 complaints"),
+            ("100 one-unit refunds to credit note (rma)", "returns", "rma", "100 returns to credit note"),
+        ):
+            o, t = best(rounds, "ours", part, name), best(rounds, "theirs", peer_part, name)
+            lines.append(
+                f"| {label} | {o['seconds']:.2f} | {t['seconds']:.2f} | {ratio(o['seconds'], t['seconds'])} "
+                f"| {o['queries']} | {t['queries']} | {ratio(o['queries'], t['queries'])} |"
+            )
+        for step in RMA_STEPS:
+            t = best(rounds, "theirs", "rma", step)
+            lines.append(f"| rma step: {step.removeprefix('return: ')} | | {t['seconds']:.2f} | | | {t['queries']} | |")
+    counts = result.get("counts", {})
+    if counts:
+        lines += [
+            "",
+            "Before the measurement the database held: " + ", ".join(f"{n:,} {m}" for m, n in counts.items()) + ".",
+        ]
+    if result.get("peer_counts"):
+        lines += [
+            "The peers' database held, after the rounds: "
+            + ", ".join(f"{n:,} {m}" for m, n in result["peer_counts"].items())
+            + "."
+        ]
+    return "\n".join(lines)
+
+
+def machine(pg):
+    cpu = "unknown"
+    try:
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                cpu = line.split(":", 1)[1].strip()
+                break
+        mem = next(line for line in Path("/proc/meminfo").read_text().splitlines() if line.startswith("MemTotal"))
+        ram = f"{int(mem.split()[1]) / 1024 / 1024:.1f} GiB"
+    except (OSError, StopIteration):
+        ram = "unknown"
+    return (
+        f"{cpu}, {os.cpu_count()} cores, {ram} RAM; Python {platform.python_version()}, "
+        f"PostgreSQL {pg} (fsync off, private cluster), {platform.system()} {platform.release()}"
+    )
+
+
+def targets(results):
+    """Issue 9's targets, checked on the figures above (the largest size measured)."""
+    largest = results[-1]
+    crons = largest["crons"]
+    size = f"{largest['size']:,}"
+    lines = ["## Issue 9's targets", "", "| Target | Measured | Held |", "|---|---|---|"]
+
+    def row(target, measured, held):
+        lines.append(f"| {target} | {measured} | {'yes' if held else '**no**'} |")
+
+    stats = crons["review statistics"]
+    row(
+        f"review statistics < 1 s and ≤ 30 queries at {size}",
+        f"{stats['seconds']:.3f} s, {stats['queries']} queries (Recompute {crons['review Recompute']['queries']})",
+        stats["seconds"] < 1 and stats["queries"] <= 30,
+    )
+    sale = crons["sale.order list"]
+    for model in VIEW_MODELS[:-1]:
+        f = crons[f"{model} list"]
+        row(
+            f"{model} list within 1.5× of sale.order's at {size}",
+            f"{f['queries'] / sale['queries']:.2f}× queries, {f['seconds'] / sale['seconds']:.2f}× time",
+            f["queries"] <= 1.5 * sale["queries"] and f["seconds"] <= 1.5 * sale["seconds"],
+        )
+    for name, _what in CRON_ROWS[:6]:
+        # A size where the action found nothing to do (no batch) says nothing of a batch.
+        per = {
+            r["size"]: r["crons"][name]["per_batch"]
+            for r in results
+            if name in r["crons"] and r["crons"][name].get("batches")
+        }
+        idle = [f"{r['size']:,}" for r in results if not r["crons"].get(name, {}).get("batches")]
+        row(
+            f"{name}: the same queries per batch at every size",
+            ", ".join(f"{q} at {n:,}" for n, q in per.items())
+            + (f"; nothing to do at {', '.join(idle)}" if idle else ""),
+            len(set(per.values())) == 1 and not idle,
+        )
+    rounds = largest["rounds"]
+    if rounds and "theirs" in rounds[0]:
+        for target, part, peer, name, limit in (
+            ("intake ≤ 0.2× helpdesk_mgmt_sla's time", "intake", "helpdesk", "intake of 1,000 complaints", 0.2),
+            ("100 returns ≤ 1.0× rma's time", "returns", "rma", "100 returns to credit note", 1.0),
+        ):
+            o, t = best(rounds, "ours", part, name), best(rounds, "theirs", peer, name)
+            row(
+                f"{target} (at {size})",
+                f"{o['seconds'] / t['seconds']:.2f}× time, {o['queries'] / t['queries']:.2f}× queries",
+                o["seconds"] <= limit * t["seconds"],
+            )
+    return [*lines, ""]
+
+
+def cmd_report(args):
+    results = sorted((json.loads(p.read_text()) for p in Path(args.state).glob("*.json")), key=lambda r: r["size"])
+    if not results:
+        raise SystemExit("Nothing measured yet.")
+    text = [
+        "# Size benchmark",
+        "",
+        "Written by `bin/dev bench` (bench/run.py); edit the text in bench/run.py, not here.",
+        "",
+        f"- Machine: {machine(args.pg)}.",
+        f"- Date: {time.strftime('%Y-%m-%d %H:%M UTC', time.gmtime())}; add-on commit `{args.commit}`;"
+        f" command `bin/dev bench {args.args}`.",
+        "- Odoo 18.0; each size is a copy of the template `bench_<size>_tpl` (built by bench/build.py"
+        " from the base template and the add-on without demo data), upgraded with `-u`.",
+        "",
+        "## What each figure measures",
+        "",
+        "Seconds and SQL queries (`cr.sql_log_count`) of one call, the caches emptied before"
+        " (`env.invalidate_all()`) and the ORM flushed after, pre-commit work included.",
+        "",
+    ]
+    text += [f"- **{name}**: {what}." for name, what in CRON_ROWS]
+    text += [
+        "- **lists and forms**: `web_search_read` of the list view's specification (first page of"
+        " 80, default order, no filter) and `web_read` of the form view's specification on its"
+        " first record, as the Sales Manager, after a first call that fills the caches; Odoo's own"
+        " `sale.order` list and form at the same size for comparison.",
+        "- **intake of 1,000 complaints**: one `create` of 1,000 values as the salesperson (what the"
+        " mail gateway or an RPC client does); OCA: `helpdesk.ticket` `create` of 1,000 values in a"
+        " team with a 48 h SLA of helpdesk_mgmt_sla (as the administrator).",
+        "- **100 returns**: 100 one-unit refund forms, each from its own done and invoiced delivery,"
+        " carried step by step as the user of the role acting (salesperson creates, Sales Manager"
+        " confirms, Production Manager assigns the inspector and starts the re-inspection, inspector"
+        " records the result and requests approval, leader approves, General Manager gives the final"
+        " approval with the carry-out, the receipt is validated and the credit note made); OCA rma:"
+        " `rma` create from the delivery's move with the Refund operation, `action_confirm`, the"
+        " reception picking validated, `action_refund` (one credit note per RMA), as the administrator."
+        " The deliveries are made before and not measured.",
+        "- Ours and theirs are run alternately, each round in a process of its own; the best round's"
+        " time is reported with its queries.",
+        "",
+        "## Results",
+        "",
+    ]
+    for result in results:
+        text += [size_table(result), ""]
+    text += targets(results)
+    text += [
+        "## Under load",
+        "",
+        "The multi-worker load test (`bin/dev load`, bench/load.py) is separate: its figures are in"
+        " [bench/LOAD.md](LOAD.md).",
+        "",
+    ]
+    Path(args.out).write_text("\n".join(text))
+    print(f"==> Wrote {args.out}")
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--state", required=True)
+    parser.add_argument("--rounds", type=int, default=2)
+    parser.add_argument("--peer-config")
+    parser.add_argument("--peer-database")
+    sub = parser.add_subparsers(dest="command", required=True)
+    measure = sub.add_parser("measure")
+    measure.add_argument("--config", required=True)
+    measure.add_argument("--database", required=True)
+    measure.add_argument("--size", type=int, required=True)
+    report = sub.add_parser("report")
+    report.add_argument("--out", required=True)
+    report.add_argument("--commit", default="unknown")
+    report.add_argument("--pg", default="unknown")
+    report.add_argument("--args", default="")
+    args = parser.parse_args()
+    {"measure": cmd_measure, "report": cmd_report}[args.command](args)
+
+
+if __name__ == "__main__":
+    main()
