@@ -165,7 +165,8 @@ def _draw_numbers(sequence, count):
     """``count`` consecutive numbers of ``sequence`` (no date range) in one step: one
     ``nextval`` of its PostgreSQL sequence per number in one query ("standard"), or its
     row locked and moved on by ``count`` increments at once ("no_gap", as
-    ``ir.sequence._next`` does for one number)."""
+    ``ir.sequence._next`` does for one number: a register another transaction is
+    numbering from is refused at once, not waited for)."""
     cr = sequence.env.cr
     if sequence.implementation == "standard":
         cr.execute(
@@ -179,7 +180,8 @@ def _draw_numbers(sequence, count):
     sequence.flush_recordset(["number_next"])
     cr.execute(
         SQL(
-            "UPDATE ir_sequence SET number_next = number_next + %s WHERE id = %s "
+            "UPDATE ir_sequence SET number_next = number_next + %s "
+            "WHERE id = (SELECT id FROM ir_sequence WHERE id = %s FOR UPDATE NOWAIT) "
             "RETURNING number_next - %s, number_increment",
             count * sequence.number_increment,
             sequence.id,
