@@ -23,6 +23,7 @@
         "security/rules.xml",
         "data/ir_sequence_data.xml",
         "data/mail_activity_type_data.xml",
+        "data/mail_activity_templates.xml",
         "data/service_product_grade_data.xml",
         "data/service_complaint_routing_data.xml",
         "data/service_return_type_data.xml",

@@ -201,6 +201,7 @@ class ServiceEnquiry(models.Model):
     # ------------------------------------------------------------------
     def _escalate(self):
         """Report important information to the leadership, once per enquiry."""
+        assignments = []
         for enquiry in self.filtered(lambda e: not e.escalated_at):
             leaders = self._users_with_role(GROUP_LEADER, enquiry.company_id)
             enquiry._write_transition({"escalated_at": fields.Datetime.now()})
@@ -212,11 +213,12 @@ class ServiceEnquiry(models.Model):
                 partner_ids=leaders.partner_id.ids,
                 subtype_xmlid="mail.mt_note",
             )
-            for leader in leaders:
-                enquiry.activity_schedule(
-                    "customer_service_control.mail_act_service_escalation",
-                    user_id=leader.id,
-                    summary=recipient_env(self.env, leader)._(
-                        "Important enquiry: %(subject)s", subject=enquiry.subject
-                    ),
+            assignments += [
+                (
+                    enquiry,
+                    leader,
+                    recipient_env(self.env, leader)._("Important enquiry: %(subject)s", subject=enquiry.subject),
                 )
+                for leader in leaders
+            ]
+        self._schedule_activities("customer_service_control.mail_act_service_escalation", assignments)

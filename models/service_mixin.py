@@ -243,6 +243,67 @@ class ServiceWorkflowMixin(models.AbstractModel):
             for vals, name in zip(company_vals, names, strict=True):
                 vals["name"] = name
 
+    def _schedule_activities(self, xmlid, assignments, date_deadline=None, note=None, notify=True):
+        """Schedule the activity type ``xmlid`` for each ``(record, user, summary)`` of
+        ``assignments`` in one create. With ``notify``, the assignees hear of it as from
+        Odoo's own activities, but in one "assigned to you" notification per record and
+        language instead of one per activity; nobody is told of their own activity."""
+        if not assignments or self.env.context.get("mail_activity_automation_skip"):
+            return self.env["mail.activity"]
+        activity_type = self.env.ref(xmlid)
+        model_id = self.env["ir.model"]._get_id(self._name)
+        deadline = date_deadline or fields.Date.context_today(self)
+        activities = (
+            self.env["mail.activity"]
+            .with_context(mail_activity_quick_update=True)
+            .create(
+                [
+                    {
+                        "activity_type_id": activity_type.id,
+                        "res_model_id": model_id,
+                        "res_id": record.id,
+                        "user_id": user.id,
+                        "summary": summary or activity_type.summary,
+                        "note": note or activity_type.default_note,
+                        "date_deadline": deadline,
+                        "automated": True,
+                    }
+                    for record, user, summary in assignments
+                ]
+            )
+        )
+        if notify:
+            to_notify = activities.filtered(lambda act: act.user_id != self.env.user)
+            for (res_id, lang), group in groupby(to_notify, key=lambda act: (act.res_id, act.user_id.sudo().lang)):
+                self.browse(res_id)._notify_activities_assigned(self.env["mail.activity"].union(*group), lang)
+        return activities
+
+    def _notify_activities_assigned(self, activities, lang):
+        """One "assigned to you" notification of ``activities`` (of this record, their
+        assignees reading ``lang``) to all their assignees at once."""
+        self.ensure_one()
+        record = self.with_context(lang=lang) if lang else self
+        env = record.env
+        first = activities.with_env(env)[:1]
+        model_description = env["ir.model"]._get(self._name).display_name
+        body = env["ir.qweb"]._render(
+            "customer_service_control.message_activities_assigned",
+            {"activity": first, "model_description": model_description},
+            minimal_qcontext=True,
+        )
+        record.sudo().message_notify(
+            partner_ids=activities.user_id.sudo().partner_id.ids,
+            body=body,
+            record_name=record.display_name,
+            model_description=model_description,
+            email_layout_xmlid="mail.mail_notification_layout",
+            subject=env._(
+                "“%(document)s: %(summary)s” assigned to you",
+                document=record.display_name,
+                summary=first.summary or first.activity_type_id.name,
+            ),
+        )
+
     @api.ondelete(at_uninstall=False)
     def _unlink_only_draft(self):
         started = self.filtered(lambda rec: rec.state not in self._draft_states)

@@ -375,14 +375,13 @@ class ServiceReturn(models.Model):
         shipping-error page is the manager's: it is not needed yet."""
         self._lock_for_transition()
         self._check_can_ask_confirmation()
+        assignments = []
         for ret in self:
             manager = ret.company_id.service_manager_user_id or ret._users_with_role(GROUP_MANAGER, ret.company_id)[:1]
             if manager and not ret.activity_search([ACT_APPROVAL], user_id=manager.id):
-                ret.activity_schedule(
-                    ACT_APPROVAL,
-                    user_id=manager.id,
-                    summary=recipient_env(self.env, manager)._("Confirm return %(ret)s", ret=ret.name),
-                )
+                summary = recipient_env(self.env, manager)._("Confirm return %(ret)s", ret=ret.name)
+                assignments.append((ret, manager, summary))
+        self._schedule_activities(ACT_APPROVAL, assignments)
         return True
 
     def action_confirm(self):
@@ -394,6 +393,7 @@ class ServiceReturn(models.Model):
         self.line_ids.sudo()._check_returnable()
         now = fields.Datetime.now()
         self._close_activities(ACT_APPROVAL, self.env._("Confirmed"))
+        to_inspect = self.browse()
         for ret in self:
             rtype = ret.return_type_id
             ret._write_transition(
@@ -408,7 +408,8 @@ class ServiceReturn(models.Model):
             ret._log_approval("confirmation", group=self.env.ref(GROUP_MANAGER))
             ret._create_approval_steps()
             if ret.inspection_required:
-                ret._notify_production()
+                to_inspect |= ret
+        to_inspect._notify_production()
         return True
 
     def action_start_inspection(self):
@@ -417,15 +418,18 @@ class ServiceReturn(models.Model):
         self._check_can_start_inspection()
         self._write_transition({"state": "inspection"})
         self._close_activities(ACT_INSPECTION)
-        for ret in self:
-            for inspector in ret.inspector_ids:
-                ret.activity_schedule(
-                    ACT_INSPECTION,
-                    user_id=inspector.id,
-                    summary=recipient_env(self.env, inspector)._(
-                        "Re-inspect the returned goods of %(ret)s", ret=ret.name
-                    ),
+        self._schedule_activities(
+            ACT_INSPECTION,
+            [
+                (
+                    ret,
+                    inspector,
+                    recipient_env(self.env, inspector)._("Re-inspect the returned goods of %(ret)s", ret=ret.name),
                 )
+                for ret in self
+                for inspector in ret.inspector_ids
+            ],
+        )
         return True
 
     def action_request_approval(self):
@@ -896,27 +900,37 @@ class ServiceReturn(models.Model):
 
     def _schedule_next_approval(self):
         """One activity per user who may sign the next step, and nobody else."""
-        for ret in self:
-            for user in ret._next_signers():
-                ret.activity_schedule(
-                    ACT_APPROVAL,
-                    user_id=user.id,
-                    summary=recipient_env(self.env, user)._("Approve return %(ret)s", ret=ret.name),
-                )
+        self._schedule_activities(
+            ACT_APPROVAL,
+            [
+                (ret, user, recipient_env(self.env, user)._("Approve return %(ret)s", ret=ret.name))
+                for ret in self
+                for user in ret._next_signers()
+            ],
+        )
 
     def _close_activities(self, xmlid, feedback=None):
-        """Mark the current user's activity of ``xmlid`` done (one chatter line) and drop the others'."""
-        self.activity_feedback([xmlid], user_id=self.env.uid, feedback=feedback)
-        self.activity_unlink([xmlid])
+        """Mark the current user's activity of ``xmlid`` done (one chatter line, with
+        ``feedback``) and drop the others', in one search."""
+        activities = self.activity_search([xmlid])
+        own = activities.filtered(lambda act: act.user_id == self.env.user)
+        (activities - own).unlink()
+        own.action_feedback(feedback=feedback)
 
     def _notify_production(self):
-        self.ensure_one()
-        for manager in self._users_with_role(GROUP_PRODUCTION_MANAGER, self.company_id)[:5]:
-            self.activity_schedule(
-                ACT_INSPECTION,
-                user_id=manager.id,
-                summary=recipient_env(self.env, manager)._("Organise the re-inspection of %(ret)s", ret=self.name),
-            )
+        """Ask the Production Managers (five at most) to organise the re-inspection."""
+        self._schedule_activities(
+            ACT_INSPECTION,
+            [
+                (
+                    ret,
+                    manager,
+                    recipient_env(self.env, manager)._("Organise the re-inspection of %(ret)s", ret=ret.name),
+                )
+                for ret in self
+                for manager in ret._users_with_role(GROUP_PRODUCTION_MANAGER, ret.company_id)[:5]
+            ],
+        )
 
     def _carry_out(self):
         """Create the return transfers and the replacement delivery. A compensation is
@@ -1412,9 +1426,5 @@ class ServiceReturn(models.Model):
         self.message_post(body=message, subtype_xmlid="mail.mt_note")
         manager = self.company_id.service_manager_user_id or self._users_with_role(GROUP_MANAGER, self.company_id)[:1]
         if manager:
-            self.activity_schedule(
-                "mail.mail_activity_data_todo",
-                user_id=manager.id,
-                note=message,
-                summary=recipient_env(self.env, manager)._("Settle %(ret)s with the customer", ret=self.name),
-            )
+            summary = recipient_env(self.env, manager)._("Settle %(ret)s with the customer", ret=self.name)
+            self._schedule_activities("mail.mail_activity_data_todo", [(self, manager, summary)], note=message)

@@ -468,16 +468,21 @@ class ServiceReview(models.Model):
                 )
         self._compute_statistics()  # the figures submitted are those of this moment, then frozen
         self._write_transition({"state": "submitted", "submitted_at": fields.Datetime.now()})
-        for review in self:
-            for gm in review._users_with_role(GROUP_GM, review.company_id)[:3]:
-                review.activity_schedule(
-                    "customer_service_control.mail_act_service_review",
-                    user_id=gm.id,
-                    summary=recipient_env(self.env, gm)._(
+        self._schedule_activities(
+            "customer_service_control.mail_act_service_review",
+            [
+                (
+                    review,
+                    gm,
+                    recipient_env(self.env, gm)._(
                         "Approve the service review %(period)s",
                         period=half_year_name(recipient_env(self.env, gm), review.period_start),
                     ),
                 )
+                for review in self
+                for gm in review._users_with_role(GROUP_GM, review.company_id)[:3]
+            ],
+        )
         return True
 
     def action_approve(self):

@@ -77,15 +77,20 @@ class ServiceSiteInspection(models.Model):
     @api.model_create_multi
     def create(self, vals_list):
         inspections = super().create(vals_list)
-        for inspection in inspections:
-            for vp in self._users_with_role(GROUP_VP, inspection.company_id):
-                inspection.activity_schedule(
-                    "customer_service_control.mail_act_site_inspection_approval",
-                    user_id=vp.id,
-                    summary=recipient_env(self.env, vp)._(
+        inspections._schedule_activities(
+            "customer_service_control.mail_act_site_inspection_approval",
+            [
+                (
+                    inspection,
+                    vp,
+                    recipient_env(self.env, vp)._(
                         "Approve the site inspection of %(customer)s", customer=inspection.partner_id.name
                     ),
                 )
+                for inspection in inspections
+                for vp in self._users_with_role(GROUP_VP, inspection.company_id)
+            ],
+        )
         return inspections
 
     def action_approve(self):
