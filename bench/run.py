@@ -78,7 +78,11 @@ def cmd_measure(args):
 
 
 def ratio(ours, theirs):
-    return f"{ours / theirs:.2f}×" if theirs else "–"
+    """ours/theirs, to two decimals, or to two significant digits below 0.1×."""
+    if not theirs:
+        return "–"
+    value = ours / theirs
+    return f"{value:.2f}×" if value >= 0.1 or not value else f"{value:.2g}×"
 
 
 def size_table(result):

@@ -392,7 +392,7 @@ class ServiceReturn(models.Model):
         self._check_can_confirm()
         self.line_ids.sudo()._check_returnable()
         now = fields.Datetime.now()
-        self._close_activities(ACT_APPROVAL, self.env._("Confirmed"))
+        self._close_activities(ACT_APPROVAL)
         to_inspect = self.browse()
         for ret in self:
             rtype = ret.return_type_id
@@ -909,13 +909,11 @@ class ServiceReturn(models.Model):
             ],
         )
 
-    def _close_activities(self, xmlid, feedback=None):
-        """Mark the current user's activity of ``xmlid`` done (one chatter line, with
-        ``feedback``) and drop the others', in one search."""
-        activities = self.activity_search([xmlid])
-        own = activities.filtered(lambda act: act.user_id == self.env.user)
-        (activities - own).unlink()
-        own.action_feedback(feedback=feedback)
+    def _close_activities(self, xmlid):
+        """Remove the step's to-dos of ``xmlid``, the current user's and the others': the
+        tracked state change already says who moved the form on and when, a "done"
+        line would say it a second time."""
+        self.activity_unlink([xmlid])
 
     def _notify_production(self):
         """Ask the Production Managers (five at most) to organise the re-inspection."""
