@@ -218,7 +218,7 @@ def targets(results):
             o, t = best(rounds, "ours", part, name), best(rounds, "theirs", peer, name)
             row(
                 f"{target} (at {size})",
-                f"{o['seconds'] / t['seconds']:.2f}× time, {o['queries'] / t['queries']:.2f}× queries",
+                f"{ratio(o['seconds'], t['seconds'])} time, {ratio(o['queries'], t['queries'])} queries",
                 o["seconds"] <= limit * t["seconds"],
             )
     return [*lines, ""]
