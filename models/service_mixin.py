@@ -245,9 +245,11 @@ class ServiceWorkflowMixin(models.AbstractModel):
 
     def _schedule_activities(self, xmlid, assignments, date_deadline=None, note=None, notify=True):
         """Schedule the activity type ``xmlid`` for each ``(record, user, summary)`` of
-        ``assignments`` in one create. With ``notify``, the assignees hear of it as from
-        Odoo's own activities, but in one "assigned to you" notification per record and
-        language instead of one per activity; nobody is told of their own activity."""
+        ``assignments`` in one create. With ``notify`` (and unless the context asks for
+        no notification, ``mail_activity_quick_update``, as Odoo's activities do), the
+        assignees hear of it as from Odoo's own activities, but in one "assigned to you"
+        notification per record, language and summary instead of one per activity;
+        nobody is told of their own activity."""
         if not assignments or self.env.context.get("mail_activity_automation_skip"):
             return self.env["mail.activity"]
         activity_type = self.env.ref(xmlid)
@@ -272,15 +274,16 @@ class ServiceWorkflowMixin(models.AbstractModel):
                 ]
             )
         )
-        if notify:
+        if notify and not self.env.context.get("mail_activity_quick_update"):
             to_notify = activities.filtered(lambda act: act.user_id != self.env.user)
-            for (res_id, lang), group in groupby(to_notify, key=lambda act: (act.res_id, act.user_id.sudo().lang)):
+            groups = groupby(to_notify, key=lambda act: (act.res_id, act.user_id.sudo().lang, act.summary))
+            for (res_id, lang, _summary), group in groups:
                 self.browse(res_id)._notify_activities_assigned(self.env["mail.activity"].union(*group), lang)
         return activities
 
     def _notify_activities_assigned(self, activities, lang):
-        """One "assigned to you" notification of ``activities`` (of this record, their
-        assignees reading ``lang``) to all their assignees at once."""
+        """One "assigned to you" notification of ``activities`` (of this record, with one
+        summary, their assignees reading ``lang``) to all their assignees at once."""
         self.ensure_one()
         record = self.with_context(lang=lang) if lang else self
         env = record.env

@@ -61,6 +61,22 @@ class TestActivityBatch(ReturnCase):
         self.assertEqual(activities.mapped("summary"), ["Mine", "Yours"])
         self.assertEqual((self.notifications(ret) - before).partner_ids, self.leader.partner_id)
 
+    def test_other_summaries_are_told_apart_and_a_quick_update_tells_nobody(self):
+        _order, delivery = self.sell_and_deliver([(self.bearing, 1, None)])
+        ret = self.new_return(delivery).with_user(self.manager)
+        before = self.notifications(ret)
+        ret._schedule_activities(
+            ACT_APPROVAL, [(ret, self.leader, "Sign the leadership step"), (ret, self.gm, "Sign last")]
+        )
+        told = self.notifications(ret) - before
+        self.assertEqual(len(told), 2, "each assignee is told their own summary")
+        self.assertIn("Sign last", told.filtered(lambda m: self.gm.partner_id in m.partner_ids).subject)
+        quiet = ret.with_context(mail_activity_quick_update=True)._schedule_activities(
+            ACT_APPROVAL, [(ret, self.leader, "Quietly")]
+        )
+        self.assertEqual(quiet.user_id, self.leader)
+        self.assertEqual(self.notifications(ret) - before, told)
+
     def test_one_call_schedules_many_forms_at_a_flat_cost(self):
         """A step given to many forms at once (a batch) costs per form the same."""
         _order, delivery = self.sell_and_deliver([(self.bearing, 12, None)])

@@ -7,7 +7,8 @@ afresh), after a first form was carried through once so that Odoo's caches (acce
 rules, xml ids, defaults) are warm, as they are on a running server. The counts include
 the flush and the pre-commit hooks (tracking) of the request. The test database has
 Odoo's demo data: the approval steps give activities to each holder of the role that
-signs next (4 leaders, 2 General Managers), and each activity e-mails its user."""
+signs next (4 leaders, 2 General Managers), told of them in one notification per form
+and language."""
 
 from odoo import Command
 from odoo.exceptions import AccessError
