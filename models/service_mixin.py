@@ -22,6 +22,9 @@ SLA_BATCH_SIZE = 100
 RECEPTION_TOLERANCE = timedelta(minutes=15)
 # Cursor-level marker (never reachable from a client's context) of a running transition.
 TRANSITION_KEY = "customer_service_control.transition"
+# Cursor-level marker of the (model, record, partner) followers that _schedule_activities
+# subscribed at once, so that Odoo's subscription of each activity's user is skipped.
+SUBSCRIBED_KEY = "customer_service_control.subscribed"
 # Half-years offered by the half-year selections: from this year to ten years ahead of today.
 HALF_YEAR_FIRST_YEAR = 2000
 
@@ -53,6 +56,13 @@ def half_year_selection(model):
     last_year = fields.Date.context_today(model).year + 10
     starts = [date(year, month, 1) for year in range(HALF_YEAR_FIRST_YEAR, last_year + 1) for month in (1, 7)]
     return [(half_year_label(start), half_year_name(model.env, start)) for start in starts]
+
+
+def cached_ref(env, xmlid):
+    """``env.ref(xmlid)`` without its existence query, which ``env.ref`` runs on each
+    call: the xml id lookup is cached, and removing the record removes its xml id."""
+    model, res_id = env["ir.model.data"]._xmlid_to_res_model_res_id(xmlid, raise_if_not_found=True)
+    return env[model].browse(res_id)
 
 
 def recipient_env(env, user):
@@ -252,34 +262,79 @@ class ServiceWorkflowMixin(models.AbstractModel):
         nobody is told of their own activity."""
         if not assignments or self.env.context.get("mail_activity_automation_skip"):
             return self.env["mail.activity"]
-        activity_type = self.env.ref(xmlid)
+        activity_type = cached_ref(self.env, xmlid)
         model_id = self.env["ir.model"]._get_id(self._name)
         deadline = date_deadline or fields.Date.context_today(self)
-        activities = (
-            self.env["mail.activity"]
-            .with_context(mail_activity_quick_update=True)
-            .create(
-                [
-                    {
-                        "activity_type_id": activity_type.id,
-                        "res_model_id": model_id,
-                        "res_id": record.id,
-                        "user_id": user.id,
-                        "summary": summary or activity_type.summary,
-                        "note": note or activity_type.default_note,
-                        "date_deadline": deadline,
-                        "automated": True,
-                    }
-                    for record, user, summary in assignments
-                ]
+        keys = self._subscribe_assignees(assignments)
+        marker = self.env.cr.cache.setdefault(SUBSCRIBED_KEY, Counter())
+        marker.update(keys)
+        try:
+            activities = (
+                self.env["mail.activity"]
+                .with_context(mail_activity_quick_update=True)
+                .create(
+                    [
+                        {
+                            "activity_type_id": activity_type.id,
+                            "res_model_id": model_id,
+                            "res_id": record.id,
+                            "user_id": user.id,
+                            "summary": summary or activity_type.summary,
+                            "note": note or activity_type.default_note,
+                            "date_deadline": deadline,
+                            "automated": True,
+                        }
+                        for record, user, summary in assignments
+                    ]
+                )
             )
-        )
+        finally:
+            marker.subtract(keys)
+            for key in keys:
+                if marker[key] <= 0:
+                    del marker[key]
         if notify and not self.env.context.get("mail_activity_quick_update"):
             to_notify = activities.filtered(lambda act: act.user_id != self.env.user)
             groups = groupby(to_notify, key=lambda act: (act.res_id, act.user_id.sudo().lang, act.summary))
             for (res_id, lang, _summary), group in groups:
                 self.browse(res_id)._notify_activities_assigned(self.env["mail.activity"].union(*group), lang)
         return activities
+
+    def _subscribe_assignees(self, assignments):
+        """Make the assignees of ``assignments`` followers of their records, one
+        subscription per group of records with the same assignees (Odoo subscribes the
+        user of each activity on its own), and return the (model, record, partner) keys
+        subscribed."""
+        partners = {}
+        for record, user, _summary in assignments:
+            partners.setdefault(record, set()).add(user.sudo().partner_id.id)
+        by_partners = {}
+        for record, partner_ids in partners.items():
+            by_partners.setdefault(frozenset(partner_ids), []).append(record.id)
+        for partner_ids, record_ids in by_partners.items():
+            self.browse(record_ids).message_subscribe(partner_ids=list(partner_ids))
+        return [(self._name, record.id, pid) for record, partner_ids in partners.items() for pid in partner_ids]
+
+    def message_subscribe(self, partner_ids=None, subtype_ids=None):
+        """Skip what _subscribe_assignees has just subscribed (Odoo's activity creation
+        subscribes its user again, a few queries each)."""
+        marker = self.env.cr.cache.get(SUBSCRIBED_KEY)
+        if marker and partner_ids and not subtype_ids:
+            if all((self._name, rec_id, pid) in marker for rec_id in self.ids for pid in partner_ids):
+                return True
+        return super().message_subscribe(partner_ids=partner_ids, subtype_ids=subtype_ids)
+
+    def _close_activities(self, *xmlids):
+        """Remove the to-dos ``xmlids`` of ``self``, the current user's and the others':
+        the tracked state change already says who moved the record on and when, a
+        "done" line would say it a second time. As superuser, once the transition's
+        checks passed (Odoo's ``activity_unlink`` checks the access to each again)."""
+        if not self or self.env.context.get("mail_activity_automation_skip"):
+            return
+        type_ids = [cached_ref(self.env, xmlid).id for xmlid in xmlids]
+        self.env["mail.activity"].sudo().search(
+            [("res_model", "=", self._name), ("res_id", "in", self.ids), ("activity_type_id", "in", type_ids)]
+        ).unlink()
 
     def _notify_activities_assigned(self, activities, lang):
         """One "assigned to you" notification of ``activities`` (of this record, with one
@@ -413,8 +468,16 @@ class ServiceWorkflowMixin(models.AbstractModel):
 
     def _users_with_role(self, group_xmlid, company):
         """Active internal users of ``company`` holding the role ``group_xmlid``."""
-        group = self.env.ref(group_xmlid)
-        return group.sudo().users.filtered(lambda user: user.active and company in user.company_ids)
+        return self._role_holders(cached_ref(self.env, group_xmlid), company)
+
+    def _role_holders(self, group, company):
+        """Active internal users of ``company`` in ``group``, in one query (as superuser:
+        whoever acts need not read the users)."""
+        return (
+            self.env["res.users"]
+            .sudo()
+            .search([("groups_id", "in", group.id), ("company_ids", "in", company.id), ("share", "=", False)])
+        )
 
 
 class ServiceCustomerMixin(models.AbstractModel):
@@ -629,7 +692,7 @@ class ServiceSlaMixin(models.AbstractModel):
         if not self:
             return
         self._write_transition({"is_overdue": True})
-        activity_type = self.env.ref("customer_service_control.mail_act_service_overdue")
+        activity_type = cached_ref(self.env, "customer_service_control.mail_act_service_overdue")
         model_id = self.env["ir.model"]._get_id(self._name)
         today = fields.Date.context_today(self)
         users = {rec: rec.user_id or rec.company_id.service_manager_user_id or self.env.user for rec in self}

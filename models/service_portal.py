@@ -8,15 +8,16 @@ def portal_groups_with_token(record, groups, msg_vals):
     the portal page opens on the token. Other portal followers keep Odoo's plain link."""
     if not record:
         return groups
-    customer = record.sudo().partner_id.commercial_partner_id
-    if not customer:
-        return groups
     access_token = record.sudo()._portal_ensure_token()
     link = record._notify_get_action_link("view", **dict(msg_vals or {}, access_token=access_token))
     contacts = record.env["res.partner"].sudo().browse
 
     def is_customer_contact(pdata):
-        return pdata["type"] == "portal" and contacts(pdata["id"]).commercial_partner_id == customer
+        # The customer is read only for a portal recipient: most notifications have none.
+        if pdata["type"] != "portal":
+            return False
+        customer = record.sudo().partner_id.commercial_partner_id
+        return bool(customer) and contacts(pdata["id"]).commercial_partner_id == customer
 
     group = (
         "service_customer_contact",

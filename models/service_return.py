@@ -9,7 +9,7 @@ from odoo.tools import float_compare, float_round, format_amount, formatLang, is
 
 from ..const import GROUP_GM, GROUP_INSPECTOR, GROUP_MANAGER, GROUP_PRODUCTION_MANAGER, GROUP_USER
 from .service_customer_mail import TEMPLATE_RETURN_APPROVED, TEMPLATE_RETURN_REFUSED
-from .service_mixin import recipient_env
+from .service_mixin import cached_ref, recipient_env
 from .service_portal import portal_groups_with_token
 from .service_return_type import SETTLEMENTS
 
@@ -146,7 +146,7 @@ class ServiceReturn(models.Model):
         "res.users",
         string="Inspectors",
         copy=False,
-        domain=lambda self: [("groups_id", "in", self.env.ref(GROUP_INSPECTOR).id)],
+        domain=lambda self: [("groups_id", "in", cached_ref(self.env, GROUP_INSPECTOR).id)],
         tracking=True,
     )
     approval_ids = fields.One2many("service.return.approval", "return_id", readonly=True, copy=False)
@@ -312,9 +312,14 @@ class ServiceReturn(models.Model):
 
     @api.constrains("inspector_ids")
     def _check_inspectors(self):
-        inspector_group = self.env.ref(GROUP_INSPECTOR)
+        inspector_group = cached_ref(self.env, GROUP_INSPECTOR)
+        inspectors = (
+            self.env["res.users"]
+            .sudo()
+            .search([("id", "in", self.inspector_ids.ids), ("groups_id", "in", inspector_group.id)])
+        )
         for ret in self:
-            others = ret.inspector_ids.filtered(lambda user: inspector_group not in user.groups_id)
+            others = ret.inspector_ids - inspectors
             if others:
                 raise ValidationError(
                     self.env._(
@@ -405,7 +410,7 @@ class ServiceReturn(models.Model):
                     "nonconformity_required": rtype.requires_inspection and rtype.requires_nonconformity,
                 }
             )
-            ret._log_approval("confirmation", group=self.env.ref(GROUP_MANAGER))
+            ret._log_approval("confirmation", group=cached_ref(self.env, GROUP_MANAGER))
             ret._create_approval_steps()
             if ret.inspection_required:
                 to_inspect |= ret
@@ -467,10 +472,9 @@ class ServiceReturn(models.Model):
                         else False,
                     }
                 )
-            ret.activity_unlink([ACT_APPROVAL])
-            ret.message_post(
-                body=self.env._("Approved: %(steps)s.", steps=", ".join(steps.group_id.sudo().mapped("name"))),
-                subtype_xmlid="mail.mt_note",
+            ret._close_activities(ACT_APPROVAL)
+            ret._message_log(
+                body=self.env._("Approved: %(steps)s.", steps=", ".join(steps.group_id.sudo().mapped("name")))
             )
             if ret._pending_steps():
                 ret._schedule_next_approval()
@@ -497,7 +501,7 @@ class ServiceReturn(models.Model):
             else:
                 ret._log_approval("refusal", note=reason)
             ret._write_transition({"state": "refused", "refused_by_id": self.env.user.id, "refusal_reason": reason})
-            ret.activity_unlink([ACT_APPROVAL, ACT_INSPECTION])
+            ret._close_activities(ACT_APPROVAL, ACT_INSPECTION)
             ret.message_post(
                 body=self.env._("Return refused: %(reason)s", reason=reason),
                 partner_ids=ret.user_id.partner_id.ids,
@@ -520,7 +524,7 @@ class ServiceReturn(models.Model):
         # this form created and nothing has used yet.
         self.sudo().stock_picking_ids.filtered(lambda p: p.state not in ("done", "cancel")).action_cancel()
         self.sudo().credit_note_ids.filtered(lambda m: m.state == "draft").button_cancel()
-        self.activity_unlink([ACT_APPROVAL, ACT_INSPECTION])
+        self._close_activities(ACT_APPROVAL, ACT_INSPECTION)
         return True
 
     def action_view_pickings(self):
@@ -803,7 +807,7 @@ class ServiceReturn(models.Model):
                     "return_id": self.id,
                     "kind": "approval",
                     "sequence": sequence,
-                    "group_id": self.env.ref(xmlid).id,
+                    "group_id": cached_ref(self.env, xmlid).id,
                     "is_final": sequence == len(steps),
                 }
                 for sequence, xmlid in enumerate(steps, start=1)
@@ -833,9 +837,7 @@ class ServiceReturn(models.Model):
         of its role, none when only General Managers hold it (then the final signature
         covers it)."""
         self.ensure_one()
-        users = step.group_id.sudo().users.filtered(
-            lambda user: user.active and not user.share and self.company_id in user.company_ids
-        )
+        users = self._role_holders(step.group_id, self.company_id)
         if not step.is_final:
             users -= self._users_with_role(GROUP_GM, self.company_id)
         return users
@@ -909,12 +911,6 @@ class ServiceReturn(models.Model):
             ],
         )
 
-    def _close_activities(self, xmlid):
-        """Remove the step's to-dos of ``xmlid``, the current user's and the others': the
-        tracked state change already says who moved the form on and when, a "done"
-        line would say it a second time."""
-        self.activity_unlink([xmlid])
-
     def _notify_production(self):
         """Ask the Production Managers (five at most) to organise the re-inspection."""
         self._schedule_activities(
@@ -968,9 +964,8 @@ class ServiceReturn(models.Model):
         elif self.settlement == "refund":
             lines.append(self.env._("The credit note is drafted when the goods are received."))
         if lines:
-            self.message_post(
-                body=Markup("%s<br/>%s") % (self.env._("Carried out on approval."), Markup("<br/>").join(lines)),
-                subtype_xmlid="mail.mt_note",
+            self._message_log(
+                body=Markup("%s<br/>%s") % (self.env._("Carried out on approval."), Markup("<br/>").join(lines))
             )
 
     def _create_return_pickings(self):
@@ -1088,10 +1083,7 @@ class ServiceReturn(models.Model):
         """Draft a credit note: the compensation, or ``quantities`` {sale line: qty in the
         sale line's unit} received in ``receipt``."""
         move = self.env["account.move"].create(self._prepare_credit_note_vals(quantities, receipt))
-        self.message_post(
-            body=self.env._("Credit note drafted for accounting: %(move)s", move=move._get_html_link()),
-            subtype_xmlid="mail.mt_note",
-        )
+        self._message_log(body=self.env._("Credit note drafted for accounting: %(move)s", move=move._get_html_link()))
         return move
 
     def _prepare_credit_note_vals(self, quantities=None, receipt=None):
@@ -1384,13 +1376,12 @@ class ServiceReturn(models.Model):
         if quantities:
             self._create_credit_note(quantities, receipts)
         elif received:
-            self.message_post(
+            self._message_log(
                 body=self.env._(
                     "%(receipt)s received: nothing of it was invoiced, so no credit note; the order will "
                     "invoice only what the customer keeps.",
                     receipt=", ".join(receipts.mapped("name")),
-                ),
-                subtype_xmlid="mail.mt_note",
+                )
             )
 
     def _check_stock_cancellable(self):
@@ -1421,7 +1412,7 @@ class ServiceReturn(models.Model):
     def _notify_settlement_gap(self, message):
         """Note ``message`` in the chatter and give the Sales Manager a to-do about it."""
         self.ensure_one()
-        self.message_post(body=message, subtype_xmlid="mail.mt_note")
+        self._message_log(body=message)
         manager = self.company_id.service_manager_user_id or self._users_with_role(GROUP_MANAGER, self.company_id)[:1]
         if manager:
             summary = recipient_env(self.env, manager)._("Settle %(ret)s with the customer", ret=self.name)

@@ -94,3 +94,23 @@ class TestActivityBatch(ReturnCase):
         per_form_two = counts[1] / 2
         per_form_eight = counts[2] / 8
         self.assertLessEqual(per_form_eight, per_form_two, counts)
+
+    def test_assignees_follow_their_forms_and_later_subscriptions_apply(self):
+        """The assignees of a batch follow exactly their own forms, and the skip of
+        Odoo's second subscription ends with the call."""
+        _order, delivery = self.sell_and_deliver([(self.bearing, 3, None)])
+        forms = self.env["service.return"]
+        for _i in range(3):
+            forms |= self.new_return(delivery, quantities={(self.bearing, None): 1})
+        first, second, third = forms.with_user(self.manager)
+        first.message_unsubscribe(partner_ids=(self.leader | self.gm).partner_id.ids)
+        forms._schedule_activities(
+            ACT_APPROVAL, [(first, self.leader, "Sign"), (second, self.leader, "Sign"), (third, self.gm, "Sign")]
+        )
+        self.assertIn(self.leader.partner_id, first.message_partner_ids)
+        self.assertIn(self.leader.partner_id, second.message_partner_ids)
+        self.assertNotIn(self.gm.partner_id, first.message_partner_ids)
+        self.assertIn(self.gm.partner_id, third.message_partner_ids)
+        self.assertFalse(self.env.cr.cache.get("customer_service_control.subscribed"))
+        first.message_subscribe(partner_ids=self.gm.partner_id.ids)
+        self.assertIn(self.gm.partner_id, first.message_partner_ids)
