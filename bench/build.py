@@ -2,7 +2,8 @@
 customers, sale orders, done deliveries, return forms (N/5), corrective actions, visits,
 survey answers and enquiries, in the proportions of a bearing manufacturer.
 
-Run by ``bin/dev bench`` on a database that holds the add-on without demo data. A seed of
+Run by ``bin/dev bench`` on a database that holds the add-on (with the demo data, as the
+tests' base template holds Odoo's: Odoo installs demo data where the base has it). A seed of
 each kind of record is made through the ORM (batched ``create``, tracking and mail off) so
 that every record is valid for the add-on; the bulk of the history, whose Odoo side
 effects do not matter, is copied from that seed in SQL (``INSERT … SELECT
@@ -42,6 +43,11 @@ CAUSES = ("quality", "design", "transport", None)
 START = datetime.now().replace(microsecond=0) - timedelta(days=365 * 6)
 YEARS = 6
 SEED = 1000
+# The work the scheduled actions find due, the same at every size, so that their
+# queries per batch compare across sizes: key customers to plan a visit for, late open
+# corrective actions to remind (each 100 per batch: two batches), and the review of
+# the last half-year to draft.
+DUE = 150
 
 
 def log(text, started):
@@ -275,7 +281,7 @@ def build(env, size):
     log(f"{n_enq} enquiries", started)
 
     # --- Corrective actions (one for ten complaints) --------------------------------
-    n_act = max(10, size // 10)
+    n_act = max(DUE, size // 10)
     seed_act = min(n_act, SEED // 5)
     today = date.today()
     actions = (
@@ -303,8 +309,6 @@ def build(env, size):
         n_act,
         {"name": name_of},
     )
-    # Open actions are rarely late: only those of the seed stay open, the others closed.
-    cr.execute("UPDATE service_action SET state = 'verified' WHERE state = 'open' AND id != ALL(%s)", [actions.ids])
     log(f"{n_act} corrective actions", started)
 
     # --- Visits (one for ten complaints, mostly of the past) ------------------------
@@ -412,9 +416,50 @@ def build(env, size):
         )
     env["survey.user_input"].create(answers)
     log(f"{len(campaigns)} campaigns, {n_answers} survey answers", started)
+    due_work(env, customers, users, started)
     env.flush_all()
     cr.execute("ANALYZE")
     log("done", started)
+
+
+def due_work(env, customers, users, started):
+    """Leave exactly ``DUE`` key customers without a visit in the last twelve months nor
+    one planned, ``DUE`` late open actions not yet reminded, and no review of the last
+    half-year (the demo data drafts one): the same work for the planner, the reminder
+    and the review draft at every size."""
+    cr = env.cr
+    today = date.today()
+    Visit = env["service.visit"]
+    uncovered = [row[0] for row in env.execute_query(Visit._customers_to_plan(today).select())]
+    if len(uncovered) < DUE:
+        env["res.partner"].create(
+            [
+                {
+                    "name": f"Key Customer {i:03d} Due For A Visit",
+                    "is_company": True,
+                    "is_key_customer": True,
+                    "user_id": users["bench_sales"].id,
+                }
+                for i in range(DUE - len(uncovered))
+            ]
+        )
+    else:
+        cr.execute("UPDATE res_partner SET is_key_customer = FALSE WHERE id = ANY(%s)", [uncovered[DUE:]])
+    env.invalidate_all()
+    cr.execute("UPDATE service_action SET state = 'verified' WHERE state = 'open'")
+    cr.execute(
+        """UPDATE service_action SET state = 'open', is_late = FALSE, due_date = %s
+            WHERE id IN (SELECT id FROM service_action ORDER BY id LIMIT %s)""",
+        [today - timedelta(days=30), DUE],
+    )
+    from odoo.addons.customer_service_control.models.service_mixin import half_year_bounds  # noqa: PLC0415
+
+    start = half_year_bounds(half_year_bounds(today)[0] - timedelta(days=1))[0]
+    env["service.review"].sudo().search([("period_start", "=", start)]).unlink()
+    env.invalidate_all()
+    due = len(env.execute_query(Visit._customers_to_plan(today).select()))
+    late = env["service.action"].search_count(env["service.action"]._late_domain())
+    log(f"due: {due} key customers to visit, {late} late actions, the review of {start}", started)
 
 
 def main():
