@@ -116,6 +116,7 @@ class ServiceComplaint(models.Model):
         "stock.picking",
         "Delivery",
         check_company=True,
+        index="btree_not_null",
         domain="[('picking_type_code', '=', 'outgoing'), ('state', '=', 'done'), "
         "('partner_id.commercial_partner_id', '=', commercial_partner_id)]",
     )
@@ -154,7 +155,10 @@ class ServiceComplaint(models.Model):
     technician_id = fields.Many2one(
         "res.users", copy=False, tracking=True, index="btree_not_null", domain="[('share', '=', False)]"
     )
-    assistance_activity_id = fields.Many2one("mail.activity", readonly=True, copy=False, ondelete="set null")
+    # Indexed: each deletion of any activity looks up the complaints that point to it.
+    assistance_activity_id = fields.Many2one(
+        "mail.activity", readonly=True, copy=False, ondelete="set null", index="btree_not_null"
+    )
     assistance_date = fields.Date(copy=False)
     assistance_outcome = fields.Html(copy=False)
     # Resolution and closing

@@ -111,6 +111,7 @@ class ServiceReturn(models.Model):
         "stock.picking",
         "Original Delivery",
         check_company=True,
+        index="btree_not_null",
         domain="[('picking_type_code', '=', 'outgoing'), ('state', '=', 'done')]",
     )
     complaint_id = fields.Many2one("service.complaint", index=True, check_company=True, tracking=True)

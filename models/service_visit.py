@@ -425,8 +425,9 @@ class ServiceVisitFinding(models.Model):
     action_id = fields.Many2one(
         "service.action", "Corrective Action", readonly=True, copy=False, index="btree_not_null", check_company=True
     )
+    # Indexed: each deletion of any activity looks up the findings that point to it.
     activity_id = fields.Many2one(
-        "mail.activity", "Department Activity", readonly=True, copy=False, ondelete="set null"
+        "mail.activity", "Department Activity", readonly=True, copy=False, ondelete="set null", index="btree_not_null"
     )
     # What the buttons and the form offer to the current user
     can_edit = fields.Boolean(compute="_compute_can", help="What the customer said can still be recorded.")
