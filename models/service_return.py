@@ -453,11 +453,13 @@ class ServiceReturn(models.Model):
         """Sign the next step of the form; the last signature carries the return out,
         once the quantities were checked again under a lock."""
         self._lock_for_transition()
-        self._check_can_approve()
+        signable = self._check_can_approve()
         now = fields.Datetime.now()
         for ret in self:
-            steps = ret._steps_signable_by(self.env.user)
-            covered = steps.filtered(lambda step, ret=ret: not step.is_final and not ret._step_signers(step))
+            steps = signable[ret]
+            # A final signature also signs the steps before it that nobody else may sign.
+            final = steps.filtered("is_final")
+            covered = steps - final if final else steps.browse()
             for step in steps:
                 step.sudo().write(
                     {
@@ -733,10 +735,14 @@ class ServiceReturn(models.Model):
                 )
 
     def _check_can_approve(self):
+        """{form: the steps that the current user's signature signs now}."""
         self._check_state(("approval",), self.env._("Approving a return"))
+        signable = {}
         for ret in self:
-            if not ret._steps_signable_by(self.env.user):
+            signable[ret] = ret._steps_signable_by(self.env.user)
+            if not signable[ret]:
                 raise ret._signature_refusal(self.env._("Approving this return"))
+        return signable
 
     def _check_can_refuse(self):
         action = self.env._("Refusing this return")
