@@ -14,6 +14,7 @@ from . import test_deadline_evidence
 from . import test_enquiry
 from . import test_i18n
 from . import test_i18n_complete
+from . import test_indexes
 from . import test_internal_notes
 from . import test_mail_gateway
 from . import test_partner
