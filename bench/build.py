@@ -445,6 +445,8 @@ def due_work(env, customers, users, started):
         )
     else:
         cr.execute("UPDATE res_partner SET is_key_customer = FALSE WHERE id = ANY(%s)", [uncovered[DUE:]])
+    # One salesperson plans them all, at every size (the planner tells each one once).
+    cr.execute("UPDATE res_partner SET user_id = %s WHERE id = ANY(%s)", [users["bench_sales"].id, uncovered[:DUE]])
     env.invalidate_all()
     cr.execute("UPDATE service_action SET state = 'verified' WHERE state = 'open'")
     cr.execute(
