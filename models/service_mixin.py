@@ -25,6 +25,10 @@ TRANSITION_KEY = "customer_service_control.transition"
 # Cursor-level marker of the (model, record, partner) followers that _schedule_activities
 # subscribed at once, so that Odoo's subscription of each activity's user is skipped.
 SUBSCRIBED_KEY = "customer_service_control.subscribed"
+# Cursor-level marker of the records whose "assigned to you" notice is being sent: it goes
+# to employees only, so Odoo's portal part of a notification (the customer's access link
+# and signup token, a write on the customer) is left out.
+INTERNAL_NOTICE_KEY = "customer_service_control.internal_notice"
 # Half-years offered by the half-year selections: from this year to ten years ahead of today.
 HALF_YEAR_FIRST_YEAR = 2000
 
@@ -349,18 +353,39 @@ class ServiceWorkflowMixin(models.AbstractModel):
             {"activity": first, "model_description": model_description},
             minimal_qcontext=True,
         )
-        record.sudo().message_notify(
-            partner_ids=activities.user_id.sudo().partner_id.ids,
-            body=body,
-            record_name=record.display_name,
-            model_description=model_description,
-            email_layout_xmlid="mail.mail_notification_layout",
-            subject=env._(
-                "“%(document)s: %(summary)s” assigned to you",
-                document=record.display_name,
-                summary=first.summary or first.activity_type_id.name,
-            ),
-        )
+        notices = env.cr.cache.setdefault(INTERNAL_NOTICE_KEY, set())
+        key = (self._name, self.id)
+        notices.add(key)
+        try:
+            record.sudo().message_notify(
+                partner_ids=activities.user_id.sudo().partner_id.ids,
+                body=body,
+                record_name=record.display_name,
+                model_description=model_description,
+                email_layout_xmlid="mail.mail_notification_layout",
+                subject=env._(
+                    "“%(document)s: %(summary)s” assigned to you",
+                    document=record.display_name,
+                    summary=first.summary or first.activity_type_id.name,
+                ),
+            )
+        finally:
+            notices.discard(key)
+
+    def _is_internal_notice(self):
+        """Whether the notification being sent of ``self`` is an "assigned to you"
+        notice, which goes to employees only."""
+        notices = self.env.cr.cache.get(INTERNAL_NOTICE_KEY)
+        return bool(self and notices) and all((self._name, rec_id) in notices for rec_id in self.ids)
+
+    def _mail_get_partners(self, introspect_fields=False):
+        """No customer for an "assigned to you" notice: Odoo's portal would prepare the
+        customer's access link and signup token (a write on the customer, which every
+        to-do of the customer's forms would then lock) for a message the customer never
+        receives."""
+        if self._is_internal_notice():
+            return dict.fromkeys(self.ids, self.env["res.partner"])
+        return super()._mail_get_partners(introspect_fields=introspect_fields)
 
     @api.ondelete(at_uninstall=False)
     def _unlink_only_draft(self):

@@ -6,7 +6,7 @@ def portal_groups_with_token(record, groups, msg_vals):
     """Give the portal users notified of ``record`` who are contacts of its customer a
     "View" button that carries the access token: they have no access right on the model,
     the portal page opens on the token. Other portal followers keep Odoo's plain link."""
-    if not record:
+    if not record or record._is_internal_notice():
         return groups
     access_token = record.sudo()._portal_ensure_token()
     link = record._notify_get_action_link("view", **dict(msg_vals or {}, access_token=access_token))

@@ -114,3 +114,20 @@ class TestActivityBatch(ReturnCase):
         self.assertFalse(self.env.cr.cache.get("customer_service_control.subscribed"))
         first.message_subscribe(partner_ids=self.gm.partner_id.ids)
         self.assertIn(self.gm.partner_id, first.message_partner_ids)
+
+    def test_a_notice_to_employees_leaves_the_customer_alone(self):
+        """Odoo's portal prepares the customer's signup token (a write on the customer)
+        in every notification of a portal document; an "assigned to you" notice goes to
+        employees only and leaves the customer untouched, a message to the customer
+        still carries it."""
+        self.env["ir.config_parameter"].set_param("auth_signup.invitation_scope", "b2c")
+        _order, delivery = self.sell_and_deliver([(self.bearing, 1, None)])
+        ret = self.new_return(delivery, type_xmlid="return_type_selection_error")
+        self.customer.signup_type = False
+        before = self.notifications(ret)
+        ret.with_user(self.manager).action_confirm()
+        notice = self.notifications(ret) - before
+        self.assertIn(self.prod_manager.partner_id, notice.partner_ids)
+        self.assertFalse(self.customer.signup_type, "the customer is not signed up for a notice they never receive")
+        ret.message_post(body="Your goods are being re-inspected.", partner_ids=self.customer.ids)
+        self.assertEqual(self.customer.signup_type, "signup", "a message to the customer still invites them")
