@@ -39,6 +39,11 @@ RETURN_STEPS = [
     "return: receipt and credit note",
 ]
 RMA_STEPS = ["return: create", "return: confirm", "return: receipt", "return: refund"]
+# Our steps that do the work of rma's four (the form, its return transfer, the receipt and
+# the credit note): the procedure adds the confirmation, the re-inspection and the
+# leader's signature before them.
+SAME_WORK_STEPS = ["return: create", "return: final approval and carry-out", "return: receipt and credit note"]
+SAME_WORK_LABEL = "the same work: create, carry-out, receipt and credit note (rma)"
 
 
 def run_measure(config, database, parts, round_no=1):
@@ -57,6 +62,19 @@ def best(rounds, side, part, name):
     """The fastest of the rounds, with its queries."""
     figures = [r[side][part][name] for r in rounds if name in r[side].get(part, {})]
     return min(figures, key=lambda f: f["seconds"]) if figures else None
+
+
+def best_sum(rounds, side, part, names):
+    """The fastest round of the figures ``names`` added up."""
+    sums = [
+        {
+            "seconds": sum(r[side][part][n]["seconds"] for n in names),
+            "queries": sum(r[side][part][n]["queries"] for n in names),
+        }
+        for r in rounds
+        if all(n in r[side].get(part, {}) for n in names)
+    ]
+    return min(sums, key=lambda f: f["seconds"]) if sums else None
 
 
 def cmd_measure(args):
@@ -134,6 +152,13 @@ def size_table(result):
             o, t = best(rounds, "ours", part, name), best(rounds, "theirs", peer_part, name)
             lines.append(
                 f"| {label} | {o['seconds']:.2f} | {t['seconds']:.2f} | {ratio(o['seconds'], t['seconds'])} "
+                f"| {o['queries']} | {t['queries']} | {ratio(o['queries'], t['queries'])} |"
+            )
+        o = best_sum(rounds, "ours", "returns", SAME_WORK_STEPS)
+        t = best(rounds, "theirs", "rma", "100 returns to credit note")
+        if o and t:
+            lines.append(
+                f"| {SAME_WORK_LABEL} | {o['seconds']:.2f} | {t['seconds']:.2f} | {ratio(o['seconds'], t['seconds'])} "
                 f"| {o['queries']} | {t['queries']} | {ratio(o['queries'], t['queries'])} |"
             )
         for step in RMA_STEPS:
@@ -216,11 +241,14 @@ def targets(results):
             ("100 returns ≤ 1.0× rma's time", "returns", "rma", "100 returns to credit note", 1.0),
         ):
             o, t = best(rounds, "ours", part, name), best(rounds, "theirs", peer, name)
-            row(
-                f"{target} (at {size})",
-                f"{ratio(o['seconds'], t['seconds'])} time, {ratio(o['queries'], t['queries'])} queries",
-                o["seconds"] <= limit * t["seconds"],
-            )
+            measured = f"{ratio(o['seconds'], t['seconds'])} time, {ratio(o['queries'], t['queries'])} queries"
+            if part == "returns":
+                same = best_sum(rounds, "ours", "returns", SAME_WORK_STEPS)
+                measured += (
+                    f" ({SAME_WORK_LABEL.removesuffix(' (rma)')}:"
+                    f" {ratio(same['seconds'], t['seconds'])} time, {ratio(same['queries'], t['queries'])} queries)"
+                )
+            row(f"{target} (at {size})", measured, o["seconds"] <= limit * t["seconds"])
     return [*lines, ""]
 
 
@@ -263,7 +291,9 @@ def cmd_report(args):
         " approval with the carry-out, the receipt is validated and the credit note made); OCA rma:"
         " `rma` create from the delivery's move with the Refund operation, `action_confirm`, the"
         " reception picking validated, `action_refund` (one credit note per RMA), as the administrator."
-        " The deliveries are made before and not measured.",
+        " The deliveries are made before and not measured. *The same work* adds up our steps that"
+        " do what rma's four do (the form, its return transfer, the receipt, the credit note);"
+        " the procedure's confirmation, re-inspection and leader's signature come on top.",
         "- Ours and theirs are run alternately, each round in a process of its own; the best round's"
         " time is reported with its queries.",
         "",
