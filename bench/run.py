@@ -103,6 +103,14 @@ def ratio(ours, theirs):
     return f"{value:.2f}×" if value >= 0.1 or not value else f"{value:.2g}×"
 
 
+def versus(label, ours, theirs):
+    """A row of the table against OCA: seconds and queries of both, and their ratios."""
+    return (
+        f"| {label} | {ours['seconds']:.2f} | {theirs['seconds']:.2f} | {ratio(ours['seconds'], theirs['seconds'])} "
+        f"| {ours['queries']} | {theirs['queries']} | {ratio(ours['queries'], theirs['queries'])} |"
+    )
+
+
 def size_table(result):
     lines = [
         f"### {result['size']:,} complaints",
@@ -149,18 +157,11 @@ def size_table(result):
             ("intake of 1,000 (helpdesk_mgmt_sla, 48 h SLA)", "intake", "helpdesk", "intake of 1,000 complaints"),
             ("100 one-unit refunds to credit note (rma)", "returns", "rma", "100 returns to credit note"),
         ):
-            o, t = best(rounds, "ours", part, name), best(rounds, "theirs", peer_part, name)
-            lines.append(
-                f"| {label} | {o['seconds']:.2f} | {t['seconds']:.2f} | {ratio(o['seconds'], t['seconds'])} "
-                f"| {o['queries']} | {t['queries']} | {ratio(o['queries'], t['queries'])} |"
-            )
-        o = best_sum(rounds, "ours", "returns", SAME_WORK_STEPS)
-        t = best(rounds, "theirs", "rma", "100 returns to credit note")
-        if o and t:
-            lines.append(
-                f"| {SAME_WORK_LABEL} | {o['seconds']:.2f} | {t['seconds']:.2f} | {ratio(o['seconds'], t['seconds'])} "
-                f"| {o['queries']} | {t['queries']} | {ratio(o['queries'], t['queries'])} |"
-            )
+            lines.append(versus(label, best(rounds, "ours", part, name), best(rounds, "theirs", peer_part, name)))
+        same = best_sum(rounds, "ours", "returns", SAME_WORK_STEPS)
+        rma_total = best(rounds, "theirs", "rma", "100 returns to credit note")
+        if same and rma_total:
+            lines.append(versus(SAME_WORK_LABEL, same, rma_total))
         for step in RMA_STEPS:
             t = best(rounds, "theirs", "rma", step)
             lines.append(f"| rma step: {step.removeprefix('return: ')} | | {t['seconds']:.2f} | | | {t['queries']} | |")
