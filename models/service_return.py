@@ -984,6 +984,9 @@ class ServiceReturn(models.Model):
             qty_by_move = defaultdict(float)
             for line in lines:
                 qty_by_move[line.move_id] += line.quantity
+            # The wizard unreserves the open returns of the same moves (earlier forms'
+            # receipts, Odoo's own returns): they are reserved again below.
+            open_returns = lines.move_id.move_dest_ids.filtered(lambda m: m.state not in ("done", "cancel"))
             wizard = self.env["stock.return.picking"].create(
                 {
                     "picking_id": delivery.id,
@@ -1006,6 +1009,22 @@ class ServiceReturn(models.Model):
             for line in lines:
                 line.return_move_id = return_move_of[line.move_id]
             self._set_return_lots(picking, lines)
+            self._reserve_again(open_returns)
+
+    @api.model
+    def _reserve_again(self, moves):
+        """Reserve ``moves`` (open returns that Odoo's return wizard unreserved) again,
+        each form's with the lots it returns."""
+        unreserved = moves.filtered(lambda m: m.state not in ("assigned", "done", "cancel"))
+        if not unreserved:
+            return
+        # A move whose receipt was started (picked lines, kept by the wizard) keeps them.
+        started = unreserved.move_line_ids.filtered("picked").move_id
+        unreserved._action_assign()
+        form_lines = self.env["service.return.line"].search([("return_move_id", "in", (unreserved - started).ids)])
+        by_receipt = form_lines.grouped(lambda line: (line.return_id, line.return_move_id.picking_id))
+        for (form, picking), lines in by_receipt.items():
+            form._set_return_lots(picking, lines)
 
     def _set_return_lots(self, picking, lines):
         """Receive exactly the lots that the form returns."""

@@ -214,3 +214,35 @@ class TestReturnStock(SettlementCase):
             [("product_id", "=", product.id), ("location_id", "=", self.customer.property_stock_customer.id)]
         )
         return sum(quants.mapped("quantity"))
+
+    def test_a_second_form_of_the_delivery_leaves_the_first_receipt_reserved(self):
+        # Odoo's return wizard unreserves the open returns of the moves it returns: the
+        # first form's receipt would have nothing to validate, its lots forgotten.
+        order, delivery = self.sell_and_deliver(
+            [(self.lot_bearing, 10, {self.lot_a: 6, self.lot_b: 4}), (self.bearing, 10, None)]
+        )
+        self.invoice(order)
+        first = self.approved(
+            self.new_return(
+                delivery, quantities={(self.lot_bearing, self.lot_a): 2, (self.bearing, None): 3}, settlement="refund"
+            )
+        )
+        second = self.approved(
+            self.new_return(
+                delivery, quantities={(self.lot_bearing, self.lot_b): 1, (self.bearing, None): 2}, settlement="refund"
+            )
+        )
+        receipt = self.receipts(first)
+        self.assertEqual(receipt.state, "assigned")
+        self.assertEqual(
+            sorted((line.product_id.name, line.lot_id.name or "", line.quantity) for line in receipt.move_line_ids),
+            [("Bearing 6205-2RS", "6205-A", 2.0), ("Bearing 6308-ZZ Z3", "", 3.0)],
+        )
+        stock_a, stock = self.on_hand(self.lot_bearing, self.lot_a), self.on_hand(self.bearing)
+        self.validate(receipt)
+        self.assertEqual(self.on_hand(self.lot_bearing, self.lot_a), stock_a + 2)
+        self.assertEqual(self.on_hand(self.bearing), stock + 3)
+        stock_b = self.on_hand(self.lot_bearing, self.lot_b)
+        self.validate(self.receipts(second))
+        self.assertEqual(self.on_hand(self.lot_bearing, self.lot_b), stock_b + 1)
+        self.assertEqual((first.state, second.state), ("done", "done"))
