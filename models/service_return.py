@@ -763,10 +763,12 @@ class ServiceReturn(models.Model):
     # Helpers
     # ------------------------------------------------------------------
     def _lock_for_transition(self):
-        """Lock the forms' rows (see the mixin); their approval steps are read afresh."""
+        """Lock the forms' rows (see the mixin); their approval steps are read afresh.
+        Whoever acts on a form must see it."""
         self.env.flush_all()
         res = super()._lock_for_transition()
-        self.approval_ids.invalidate_recordset()
+        self.check_access("read")
+        self.env["service.return.approval"].invalidate_model()
         return res
 
     def _ensure_complete(self):
