@@ -70,7 +70,8 @@ def drain(meter, name, method):
 
 # --- Deliveries to return (both databases) ----------------------------------------------
 def deliveries(env, count, prefix):
-    """``count`` done deliveries of one unit each, invoiced: what a return starts from."""
+    """``count`` done deliveries of one unit each, each order invoiced on its own: what a
+    return starts from."""
     env = env(context={"tracking_disable": True, "mail_create_nolog": True, "mail_notrack": True})
     company = env.ref("base.main_company")
     stock = env["stock.warehouse"].search([("company_id", "=", company.id)], limit=1).lot_stock_id
@@ -102,7 +103,7 @@ def deliveries(env, count, prefix):
     pickings.action_assign()
     pickings.move_ids.picked = True
     pickings.with_context(skip_backorder=True, cancel_backorder=True).button_validate()
-    orders._create_invoices().action_post()
+    orders._create_invoices(grouped=True).action_post()
     assert set(pickings.mapped("state")) == {"done"}
     env.cr.commit()
     return pickings.sorted("id")

@@ -285,16 +285,18 @@ def cmd_report(args):
         "- **intake of 1,000 complaints**: one `create` of 1,000 values as the salesperson (what the"
         " mail gateway or an RPC client does); OCA: `helpdesk.ticket` `create` of 1,000 values in a"
         " team with a 48 h SLA of helpdesk_mgmt_sla (as the administrator).",
-        "- **100 returns**: 100 one-unit refund forms, each from its own done and invoiced delivery,"
-        " carried step by step as the user of the role acting (salesperson creates, Sales Manager"
-        " confirms, Production Manager assigns the inspector and starts the re-inspection, inspector"
-        " records the result and requests approval, leader approves, General Manager gives the final"
-        " approval with the carry-out, the receipt is validated and the credit note made); OCA rma:"
-        " `rma` create from the delivery's move with the Refund operation, `action_confirm`, the"
-        " reception picking validated, `action_refund` (one credit note per RMA), as the administrator."
-        " The deliveries are made before and not measured. *The same work* adds up our steps that"
-        " do what rma's four do (the form, its return transfer, the receipt, the credit note);"
-        " the procedure's confirmation, re-inspection and leader's signature come on top.",
+        "- **100 returns**: 100 one-unit refund forms, each from its own done delivery of its own "
+        "order, invoiced on its own (one invoice of 100 orders made every receipt reconcile all of "
+        "it, at a cost that grew with the database), carried step by step as the user of the role "
+        "acting (salesperson creates, Sales Manager confirms, Production Manager assigns the "
+        "inspector and starts the re-inspection, inspector records the result and requests approval, "
+        "leader approves, General Manager gives the final approval with the carry-out, the receipt "
+        "is validated and the credit note made); OCA rma: `rma` create from the delivery's move with "
+        "the Refund operation, `action_confirm`, the reception picking validated, `action_refund` "
+        "(one credit note per RMA), as the administrator. The deliveries are made before and not "
+        "measured. *The same work* adds up our steps that do what rma's four do (the form, its "
+        "return transfer, the receipt, the credit note); the procedure's confirmation, re-inspection "
+        "and leader's signature come on top.",
         "- Ours and theirs are run alternately, each round in a process of its own; the best round's"
         " time is reported with its queries.",
         "",
