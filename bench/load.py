@@ -22,8 +22,8 @@ documentation, each logged in as its own user of one role —
 
 The add-on's scheduled actions are made due every 20 seconds so that they run in the
 cron worker during the load. A refusal that is the add-on's "being changed by another
-user; try again" (or "being returned by another user; try again") is a handled
-refusal: the client retries it. Anything else is a failure. Afterwards the database is
+user; try again" (or "being returned", "being received by another user; try again") is
+a handled refusal: the client retries it. Anything else is a failure. Afterwards the database is
 read: every value a client wrote is there, no form returns more than was delivered,
 each approved form has exactly one return receipt and (once received) one credit note,
 and the scheduled actions ran. The exit code is non-zero on any failure.
@@ -72,7 +72,10 @@ ROLE_CYCLE = [
 ]
 CRON_REARM_SECONDS = 20
 # The add-on's clear refusals of a concurrent change, which the client retries.
-RETRY_RE = re.compile(r"is being changed by another user; try again|are being returned by another user; try again")
+RETRY_RE = re.compile(
+    r"is being changed by another user; try again|are being returned by another user; try again"
+    r"|is being received by another user; try again"
+)
 RETRIES = 8
 # What the second of two final approvals sent at once may be told: the form is locked by
 # the first, or already approved by it.

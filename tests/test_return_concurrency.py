@@ -235,6 +235,95 @@ class TestReturnConcurrency(TransactionCase):
         cr_b.rollback()
         self.assertEqual(self.lines_of_move(), [6.0])
 
+    def committed_delivery(self):
+        """A done delivery of 10 storable bearings to the customer, committed (and deleted
+        after the test)."""
+        with db_connect(self.dbname).cursor() as cr:
+            env = api.Environment(cr, api.SUPERUSER_ID, {})
+            warehouse = env["stock.warehouse"].search([("company_id", "=", env.company.id)], limit=1)
+            product = env["product.product"].create(
+                {"name": f"Bearing S{self.customer_id}", "type": "consu", "is_storable": True}
+            )
+            env["stock.quant"]._update_available_quantity(product, warehouse.lot_stock_id, 10)
+            delivery = env["stock.picking"].create(
+                {
+                    "picking_type_id": warehouse.out_type_id.id,
+                    "partner_id": self.customer_id,
+                    "move_ids": [
+                        Command.create(
+                            {
+                                "name": product.name,
+                                "product_id": product.id,
+                                "product_uom_qty": 10,
+                                "location_id": warehouse.lot_stock_id.id,
+                                "location_dest_id": env.ref("stock.stock_location_customers").id,
+                            }
+                        )
+                    ],
+                }
+            )
+            delivery.action_confirm()
+            delivery.move_ids.picked = True
+            delivery.button_validate()
+            ids = product.id, delivery.id
+        self.addCleanup(self._delete_stock, *ids)
+        return ids
+
+    def _delete_stock(self, product_id, delivery_id):
+        self._delete_forms()
+        with db_connect(self.dbname).cursor() as cr:
+            cr.execute("SELECT id FROM stock_picking WHERE id = %s OR return_id = %s", [delivery_id, delivery_id])
+            picking_ids = tuple(row[0] for row in cr.fetchall())
+            cr.execute("DELETE FROM mail_message WHERE model = 'stock.picking' AND res_id IN %s", [picking_ids])
+            cr.execute("DELETE FROM mail_followers WHERE res_model = 'stock.picking' AND res_id IN %s", [picking_ids])
+            cr.execute("DELETE FROM stock_move_line WHERE product_id = %s", [product_id])
+            cr.execute("DELETE FROM stock_valuation_layer WHERE product_id = %s", [product_id])
+            cr.execute("DELETE FROM stock_move WHERE product_id = %s", [product_id])
+            cr.execute("DELETE FROM stock_quant WHERE product_id = %s", [product_id])
+            cr.execute("DELETE FROM stock_picking WHERE id IN %s", [picking_ids])
+            api.Environment(cr, api.SUPERUSER_ID, {})["product.product"].browse(product_id).product_tmpl_id.unlink()
+
+    def carried_out_or_pending(self, product_id, delivery_id, quantity, carry_out=True):
+        """A refund form of ``quantity`` of the delivery, committed with its leader's
+        signature, and carried out by the General Manager when ``carry_out``."""
+        with db_connect(self.dbname).cursor() as cr:
+            picking = api.Environment(cr, self.sales_id, {})["stock.picking"].browse(delivery_id)
+            ret = self.as_user(cr, self.sales_id)._create_from_pickings(
+                picking, return_type_id=self.type_id, settlement="refund", reason="<p>Noise</p>"
+            )
+            ret.line_ids.quantity = quantity
+            ret.with_user(self.manager_id).action_confirm()
+            ret.with_user(self.manager_id).action_request_approval()
+            ret.with_user(self.leader_id).action_approve()
+            if carry_out:
+                ret.with_user(self.gm_id).action_approve()
+            return ret.id
+
+    def test_carrying_out_refuses_while_an_earlier_receipt_of_the_delivery_is_received(self):
+        ids = self.committed_delivery()
+        first_id = self.carried_out_or_pending(*ids, quantity=3)
+        second_id = self.carried_out_or_pending(*ids, quantity=2, carry_out=False)
+        storekeeper, cr = self.connection(), self.connection()
+        cr.execute("SET lock_timeout = '2s'")  # a request that waited would fail here, not hang
+        storekeeper.execute(  # the storekeeper's request is writing the first receipt's moves
+            "SELECT id FROM stock_move WHERE picking_id IN (SELECT id FROM stock_picking WHERE service_return_id = %s) "
+            "FOR UPDATE",
+            [first_id],
+        )
+        with self.assertRaisesRegex(UserError, r"WH/IN/\d+ is being received by another user; try again"):
+            self.as_user(cr, self.gm_id).browse(second_id).action_approve()
+        cr.rollback()
+        storekeeper.rollback()
+        self.as_user(cr, self.gm_id).browse(second_id).action_approve()
+        cr.commit()
+        cr.execute(
+            "SELECT r.id, l.quantity, m.state FROM service_return r "
+            "JOIN stock_picking p ON p.service_return_id = r.id JOIN stock_move m ON m.picking_id = p.id "
+            "JOIN stock_move_line l ON l.move_id = m.id WHERE r.id IN %s ORDER BY r.id",
+            [(first_id, second_id)],
+        )
+        self.assertEqual(cr.fetchall(), [(first_id, 3.0, "assigned"), (second_id, 2.0, "assigned")])
+
 
 @tagged("post_install", "-at_install")
 class TestReturnQuantitiesRechecked(ReturnCase):
