@@ -303,26 +303,26 @@ class TestReturnConcurrency(TransactionCase):
         ids = self.committed_delivery()
         first_id = self.carried_out_or_pending(*ids, quantity=3)
         second_id = self.carried_out_or_pending(*ids, quantity=2, carry_out=False)
-        storekeeper, cr = self.connection(), self.connection()
-        cr.execute("SET lock_timeout = '2s'")  # a request that waited would fail here, not hang
+        storekeeper, gm_cr = self.connection(), self.connection()
+        gm_cr.execute("SET lock_timeout = '2s'")  # a request that waited would fail here, not hang
         storekeeper.execute(  # the storekeeper's request is writing the first receipt's moves
             "SELECT id FROM stock_move WHERE picking_id IN (SELECT id FROM stock_picking WHERE service_return_id = %s) "
             "FOR UPDATE",
             [first_id],
         )
         with self.assertRaisesRegex(UserError, r"WH/IN/\d+ is being received by another user; try again"):
-            self.as_user(cr, self.gm_id).browse(second_id).action_approve()
-        cr.rollback()
+            self.as_user(gm_cr, self.gm_id).browse(second_id).action_approve()
+        gm_cr.rollback()
         storekeeper.rollback()
-        self.as_user(cr, self.gm_id).browse(second_id).action_approve()
-        cr.commit()
-        cr.execute(
+        self.as_user(gm_cr, self.gm_id).browse(second_id).action_approve()
+        gm_cr.commit()
+        gm_cr.execute(
             "SELECT r.id, l.quantity, m.state FROM service_return r "
             "JOIN stock_picking p ON p.service_return_id = r.id JOIN stock_move m ON m.picking_id = p.id "
             "JOIN stock_move_line l ON l.move_id = m.id WHERE r.id IN %s ORDER BY r.id",
             [(first_id, second_id)],
         )
-        self.assertEqual(cr.fetchall(), [(first_id, 3.0, "assigned"), (second_id, 2.0, "assigned")])
+        self.assertEqual(gm_cr.fetchall(), [(first_id, 3.0, "assigned"), (second_id, 2.0, "assigned")])
 
 
 @tagged("post_install", "-at_install")
