@@ -200,7 +200,8 @@ def _draw_numbers(sequence, count):
             count * sequence.number_increment,
             sequence.id,
             count * sequence.number_increment,
-        )
+        ),
+        log_exceptions=False,  # a refusal Odoo's RPC layer retries, not an error of the log
     )
     first, increment = cr.fetchone()
     sequence.invalidate_recordset(["number_next"])
