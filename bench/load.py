@@ -23,8 +23,8 @@ documentation, each logged in as its own user of one role —
 The add-on's scheduled actions are made due every 20 seconds so that they run in the
 cron worker during the load. A refusal that is the add-on's "being changed by another
 user; try again" (or "being returned", "being received by another user; try again") is
-a handled refusal: the client retries it. Anything else is a failure. Afterwards the database is
-read: every value a client wrote is there, no form returns more than was delivered,
+a handled refusal: the client retries it. Anything else is a failure. Afterwards the
+database is read: every value a client wrote is there, no form returns more than was delivered,
 each approved form has exactly one return receipt and (once received) one credit note,
 and the scheduled actions ran. The exit code is non-zero on any failure.
 """

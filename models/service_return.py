@@ -2,11 +2,10 @@
 from collections import defaultdict
 
 from markupsafe import Markup
-from psycopg2.errors import LockNotAvailable
 
 from odoo import Command, api, fields, models
 from odoo.exceptions import AccessError, UserError, ValidationError
-from odoo.tools import SQL, float_compare, float_round, format_amount, formatLang, is_html_empty
+from odoo.tools import float_compare, float_round, format_amount, formatLang, is_html_empty
 
 from ..const import GROUP_GM, GROUP_INSPECTOR, GROUP_MANAGER, GROUP_PRODUCTION_MANAGER, GROUP_USER
 from .service_customer_mail import TEMPLATE_RETURN_APPROVED, TEMPLATE_RETURN_REFUSED
@@ -987,10 +986,6 @@ class ServiceReturn(models.Model):
             qty_by_move = defaultdict(float)
             for line in lines:
                 qty_by_move[line.move_id] += line.quantity
-            # The wizard unreserves the open returns of the same moves (earlier forms'
-            # receipts, Odoo's own returns): they are locked first and reserved again below.
-            open_returns = lines.move_id.move_dest_ids.filtered(lambda m: m.state not in ("done", "cancel"))
-            self._lock_open_returns(open_returns)
             wizard = self.env["stock.return.picking"].create(
                 {
                     "picking_id": delivery.id,
@@ -1013,49 +1008,6 @@ class ServiceReturn(models.Model):
             for line in lines:
                 line.return_move_id = return_move_of[line.move_id]
             self._set_return_lots(picking, lines)
-            self._reserve_again(open_returns)
-
-    @api.model
-    def _lock_open_returns(self, moves):
-        """Lock ``moves`` and their move lines, or refuse at once while a storekeeper is
-        receiving one of them: Odoo's wizard deletes their lines one move after the other,
-        the storekeeper's request writes the moves first, and the two would deadlock."""
-        if not moves:
-            return
-        try:
-            with self.env.cr.savepoint(flush=False):
-                for table, column in (("stock_move", "id"), ("stock_move_line", "move_id")):
-                    self.env.cr.execute(
-                        SQL(
-                            "SELECT id FROM %s WHERE %s IN %s ORDER BY id FOR UPDATE NOWAIT",
-                            SQL.identifier(table),
-                            SQL.identifier(column),
-                            tuple(moves.ids),
-                        ),
-                        log_exceptions=False,  # an expected refusal, not an error of the log
-                    )
-        except LockNotAvailable:
-            raise UserError(
-                self.env._(
-                    "%(receipts)s is being received by another user; try again in a moment.",
-                    receipts=", ".join(moves.picking_id.mapped("name")),
-                )
-            ) from None
-
-    @api.model
-    def _reserve_again(self, moves):
-        """Reserve ``moves`` (open returns that Odoo's return wizard unreserved) again,
-        each form's with the lots it returns."""
-        unreserved = moves.filtered(lambda m: m.state not in ("assigned", "done", "cancel"))
-        if not unreserved:
-            return
-        # A move whose receipt was started (picked lines, kept by the wizard) keeps them.
-        started = unreserved.move_line_ids.filtered("picked").move_id
-        unreserved._action_assign()
-        form_lines = self.env["service.return.line"].search([("return_move_id", "in", (unreserved - started).ids)])
-        by_receipt = form_lines.grouped(lambda line: (line.return_id, line.return_move_id.picking_id))
-        for (form, picking), lines in by_receipt.items():
-            form._set_return_lots(picking, lines)
 
     def _set_return_lots(self, picking, lines):
         """Receive exactly the lots that the form returns."""

@@ -232,7 +232,7 @@ class TestReturnStock(SettlementCase):
                 delivery, quantities={(self.lot_bearing, self.lot_b): 1, (self.bearing, None): 2}, settlement="refund"
             )
         )
-        receipt = self.receipts(first)
+        receipt = self.receipts(first.with_env(self.env))  # read as the storekeeper would
         self.assertEqual(receipt.state, "assigned")
         self.assertEqual(
             sorted((line.product_id.name, line.lot_id.name or "", line.quantity) for line in receipt.move_line_ids),
@@ -246,3 +246,16 @@ class TestReturnStock(SettlementCase):
         self.validate(self.receipts(second))
         self.assertEqual(self.on_hand(self.lot_bearing, self.lot_b), stock_b + 1)
         self.assertEqual((first.state, second.state), ("done", "done"))
+
+    def test_odoo_return_button_leaves_the_form_receipt_reserved_with_its_lots(self):
+        order, delivery = self.sell_and_deliver([(self.lot_bearing, 10, {self.lot_a: 6, self.lot_b: 4})])
+        self.invoice(order)
+        ret = self.approved(
+            self.new_return(delivery, quantities={(self.lot_bearing, self.lot_a): 2}, settlement="refund")
+        )
+        wizard = self.env["stock.return.picking"].create({"picking_id": delivery.id})
+        wizard.product_return_moves.quantity = 1
+        wizard._create_return()
+        receipt = self.receipts(ret.with_env(self.env))
+        self.assertEqual(receipt.state, "assigned")
+        self.assertEqual([(line.lot_id.name, line.quantity) for line in receipt.move_line_ids], [("6205-A", 2.0)])
