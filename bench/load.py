@@ -22,7 +22,7 @@ documentation, each logged in as its own user of one role —
 
 The add-on's scheduled actions are made due every 20 seconds so that they run in the
 cron worker during the load. A refusal that is the add-on's "being changed by another
-user; try again" (or "being returned", "being received by another user; try again") is
+user; try again" (or "being returned", "Another user is receiving …; try again") is
 a handled refusal: the client retries it. Anything else is a failure. Afterwards the
 database is read: every value a client wrote is there, no form returns more than was delivered,
 each approved form has exactly one return receipt and (once received) one credit note,
@@ -74,7 +74,7 @@ CRON_REARM_SECONDS = 20
 # The add-on's clear refusals of a concurrent change, which the client retries.
 RETRY_RE = re.compile(
     r"is being changed by another user; try again|are being returned by another user; try again"
-    r"|is being received by another user; try again"
+    r"|Another user is receiving .*; try again"
 )
 RETRIES = 8
 # What the second of two final approvals sent at once may be told: the form is locked by

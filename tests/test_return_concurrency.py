@@ -310,7 +310,7 @@ class TestReturnConcurrency(TransactionCase):
             "FOR UPDATE",
             [first_id],
         )
-        with self.assertRaisesRegex(UserError, r"WH/IN/\d+ is being received by another user; try again"):
+        with self.assertRaisesRegex(UserError, r"Another user is receiving WH/IN/\d+; try again"):
             self.as_user(gm_cr, self.gm_id).browse(second_id).action_approve()
         gm_cr.rollback()
         storekeeper.rollback()

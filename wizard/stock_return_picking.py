@@ -47,7 +47,7 @@ class StockReturnPicking(models.TransientModel):
         except LockNotAvailable:
             raise UserError(
                 self.env._(
-                    "%(receipts)s is being received by another user; try again in a moment.",
+                    "Another user is receiving %(receipts)s; try again in a moment.",
                     receipts=", ".join(moves.picking_id.mapped("name")),
                 )
             ) from None
