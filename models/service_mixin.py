@@ -518,6 +518,11 @@ class ServiceCustomerMixin(models.AbstractModel):
     commercial_partner_id = fields.Many2one(
         related="partner_id.commercial_partner_id", store=True, index=True, string="Customer Entity"
     )
+    # Stored for the salesperson's record rules: an index serves "my customers' records",
+    # where the subquery through the customer read the whole table at every list count.
+    customer_user_id = fields.Many2one(
+        related="commercial_partner_id.user_id", store=True, index="btree_not_null", string="Customer's Salesperson"
+    )
     contact_id = fields.Many2one(
         "res.partner",
         "Contact Person",
@@ -537,6 +542,13 @@ class ServiceCustomerMixin(models.AbstractModel):
     def _onchange_partner_id(self):
         if self.contact_id and self.contact_id.commercial_partner_id != self.partner_id.commercial_partner_id:
             self.contact_id = False
+
+    @api.constrains("customer_user_id")
+    def _check_customer_user_id(self):
+        """The customer's salesperson is the customer's: a value written or imported
+        would open the record to whom the record rules name."""
+        if any(rec.customer_user_id != rec.commercial_partner_id.user_id for rec in self):
+            raise ValidationError(self.env._("The customer's salesperson is set on the customer, not on the record."))
 
 
 class ServiceSlaMixin(models.AbstractModel):

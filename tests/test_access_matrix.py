@@ -2,7 +2,7 @@
 from datetime import date
 
 from odoo import Command
-from odoo.exceptions import AccessError
+from odoo.exceptions import AccessError, ValidationError
 from odoo.tests import new_test_user, tagged
 from odoo.tools import mute_logger
 
@@ -370,6 +370,54 @@ class TestWhoSeesWhat(AccessFixtures):
             self.sales, "service.complaint", "create", {"partner_id": self.customer_b.id, "description": "<p>Rust</p>"}
         )
         self.assertEqual(self.env["service.complaint"].browse(created).user_id, self.sales)
+
+    def test_the_customers_new_salesperson_sees_its_records_at_once(self):
+        """Records the salesperson does not handle, seen because the customer is his;
+        when the customer passes to another salesperson, so do the records."""
+        a = {model: records["A"] for model, records in self.fixtures.items() if "customer_user_id" in records["A"]}
+        self.assertEqual(
+            set(a),
+            {"service.enquiry", "service.site.inspection", "service.complaint", "service.return", "service.visit"},
+        )
+        children = {
+            "service.return.line": a["service.return"].line_ids,
+            "service.visit.finding": a["service.visit"].finding_ids,
+        }
+        for records in a.values():
+            records.user_id = self.manager
+        seen = dict(a, **children)
+
+        def found(user, model):
+            return self.rpc(user, model, "search", [("id", "in", seen[model].ids)])
+
+        for model, records in seen.items():
+            self.assertEqual(found(self.sales, model), records.ids, model)
+            self.assertFalse(found(self.sales2, model), model)
+        self.rpc(self.manager, "res.partner", "write", self.customer.ids, {"user_id": self.sales2.id})
+        for model, records in seen.items():
+            self.assertFalse(found(self.sales, model), model)
+            self.assertEqual(found(self.sales2, model), records.ids, model)
+
+    def test_the_customers_salesperson_cannot_be_written_on_a_record(self):
+        """Written, it is refused; given to create or import, it is the customer's."""
+        complaint = self.fixtures["service.complaint"]["B"]
+        with self.refused(ValidationError, "The customer's salesperson is set on the customer"):
+            self.rpc(self.manager, "service.complaint", "write", complaint.ids, {"customer_user_id": self.sales.id})
+        self.assertEqual(complaint.customer_user_id, self.sales2)
+        forged = {"partner_id": self.customer_b.id, "customer_user_id": self.sales.id, "user_id": self.sales2.id}
+        created = self.rpc(self.manager, "service.complaint", "create", dict(forged, description="<p>Rust</p>"))
+        result = self.rpc(
+            self.manager,
+            "service.complaint",
+            "load",
+            ["partner_id/.id", "customer_user_id/.id", "user_id/.id", "description"],
+            [[str(self.customer_b.id), str(self.sales.id), str(self.sales2.id), "Rust"]],
+        )
+        self.assertEqual(len(result["ids"]), 1, result["messages"])
+        self.env.invalidate_all()
+        records = self.env["service.complaint"].browse([created, *result["ids"]])
+        self.assertEqual(records.customer_user_id, self.sales2)
+        self.assertFalse(self.rpc(self.sales, "service.complaint", "search", [("id", "in", records.ids)]))
 
     def test_one_more_role_never_shows_fewer_records(self):
         complaints = self.fixtures["service.complaint"]
