@@ -17,7 +17,7 @@ from datetime import date, datetime, timedelta
 
 import odoo
 from odoo import Command, api
-from odoo.tools import config
+from odoo.tools import SQL, config
 
 QUIET = {
     "tracking_disable": True,
@@ -31,6 +31,8 @@ GROUP = "customer_service_control.group_service_"
 # Roles of the benchmark's users (login: groups); bench/measure.py acts as them.
 USERS = {
     "bench_sales": ("user", "sales_team.group_sale_salesman"),
+    # A salesperson with a territory: every twentieth customer, and its records.
+    "bench_sales_area": ("user", "sales_team.group_sale_salesman"),
     "bench_manager": ("manager", "sales_team.group_sale_manager"),
     "bench_inspector": ("inspector",),
     "bench_prod_manager": ("production_manager",),
@@ -48,6 +50,8 @@ SEED = 1000
 # corrective actions to remind (each 100 per batch: two batches), and the review of
 # the last half-year to draft.
 DUE = 150
+# The tables of records of a customer (service.customer.mixin).
+CUSTOMER_TABLES = ("service_complaint", "service_enquiry", "service_return", "service_visit", "service_site_inspection")
 
 
 def log(text, started):
@@ -65,11 +69,15 @@ def columns(cr, table, skip=("id",)):
 SHIFT = "((g * 7919 + s.id) %% 365)"
 
 
-def clone(cr, table, seed_ids, total, overrides):
+def clone(env, table, seed_ids, total, overrides):
     """Copy the rows ``seed_ids`` of ``table`` until it holds ``total`` copies of them in
     all (``g`` numbers the copy, ``s`` is the seed row); each copy's dates move back by
     the same share of a year, so that its deadlines and durations stay those of its
-    seed; ``overrides`` maps a column to the SQL expression of its value."""
+    seed; ``overrides`` maps a column to the SQL expression of its value. The ORM is
+    flushed first: the seed rows' stored computed fields (customer entity, deadline,
+    response in time) are written at flush, and the copies must have them too."""
+    env.flush_all()
+    cr = env.cr
     copies = -(-(total - len(seed_ids)) // len(seed_ids)) if total > len(seed_ids) else 0
     if not copies:
         return 0
@@ -93,6 +101,46 @@ def clone(cr, table, seed_ids, total, overrides):
         [copies, list(seed_ids), total - len(seed_ids)],
     )
     return cr.rowcount
+
+
+def flag_past_deadlines(cr, Model, seeds):
+    """The copies whose deadline passed unanswered were flagged by the SLA watch long
+    ago, as in a database in use: the watch finds the seeds' work at every size."""
+    cr.execute(
+        SQL(
+            "UPDATE %s SET is_overdue = TRUE WHERE id > %s AND state IN %s AND deadline < now()",
+            SQL.identifier(Model._table),
+            max(seeds.ids),
+            tuple(Model._sla_pending_states),
+        )
+    )
+
+
+def territory(env, customers, users):
+    """Every twentieth customer passes to ``bench_sales_area`` with its records and
+    orders: a salesperson whose lists show his share of the tables (none of them a key
+    customer, whom the visit planner's work gives to ``bench_sales``)."""
+    env.flush_all()
+    cr = env.cr
+    area, ids = users["bench_sales_area"].id, customers.ids[5::20]
+    cr.execute("UPDATE res_partner SET user_id = %s WHERE id = ANY(%s) OR parent_id = ANY(%s)", [area, ids, ids])
+    for table in CUSTOMER_TABLES:
+        cr.execute(
+            SQL("UPDATE %s SET user_id = %s WHERE commercial_partner_id = ANY(%s)", SQL.identifier(table), area, ids)
+        )
+    cr.execute("UPDATE sale_order SET user_id = %s WHERE partner_id = ANY(%s)", [area, ids])
+
+
+def sync_customer_salesperson(cr):
+    """The records' stored customer's salesperson, after the SQL that moved customers."""
+    for table in CUSTOMER_TABLES:
+        cr.execute(
+            SQL(
+                """UPDATE %s t SET customer_user_id = p.user_id FROM res_partner p
+                    WHERE p.id = t.commercial_partner_id AND t.customer_user_id IS DISTINCT FROM p.user_id""",
+                SQL.identifier(table),
+            )
+        )
 
 
 def build(env, size):
@@ -189,7 +237,7 @@ def build(env, size):
     n_orders = max(n_delivered, size // 2)
     seed_orders = orders.ids
     clone(
-        cr,
+        env,
         "sale_order",
         seed_orders,
         n_orders,
@@ -239,7 +287,7 @@ def build(env, size):
     log(f"{seed} complaints (ORM)", started)
     name_of = "s.name || '-' || g"
     added = clone(
-        cr,
+        env,
         "service_complaint",
         complaints.ids,
         size,
@@ -248,6 +296,7 @@ def build(env, size):
             "access_token": "NULL",
         },
     )
+    flag_past_deadlines(cr, env["service.complaint"], complaints)
     log(f"{size} complaints in all ({added} in SQL)", started)
 
     # --- Enquiries (as many as half the complaints) --------------------------------
@@ -272,12 +321,13 @@ def build(env, size):
         )
     )
     clone(
-        cr,
+        env,
         "service_enquiry",
         enquiries.ids,
         n_enq,
         {"name": name_of},
     )
+    flag_past_deadlines(cr, env["service.enquiry"], enquiries)
     log(f"{n_enq} enquiries", started)
 
     # --- Corrective actions (one for ten complaints) --------------------------------
@@ -303,7 +353,7 @@ def build(env, size):
         )
     )
     clone(
-        cr,
+        env,
         "service_action",
         actions.ids,
         n_act,
@@ -331,7 +381,7 @@ def build(env, size):
         )
     )
     clone(
-        cr,
+        env,
         "service_visit",
         visits.ids,
         n_vis,
@@ -368,7 +418,7 @@ def build(env, size):
         [returns.ids],
     )
     env.invalidate_all()
-    clone(cr, "service_return", returns.ids, n_ret, {"name": name_of})
+    clone(env, "service_return", returns.ids, n_ret, {"name": name_of})
     cr.execute(
         f"""INSERT INTO service_return_line ({", ".join(cols := columns(cr, "service_return_line"))})
             SELECT {", ".join("r.id" if c == "return_id" else f"l.{c}" for c in cols)}
@@ -416,7 +466,10 @@ def build(env, size):
         )
     env["survey.user_input"].create(answers)
     log(f"{len(campaigns)} campaigns, {n_answers} survey answers", started)
+    territory(env, customers, users)
     due_work(env, customers, users, started)
+    sync_customer_salesperson(cr)
+    env.invalidate_all()
     env.flush_all()
     cr.execute("ANALYZE")
     log("done", started)

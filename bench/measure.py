@@ -115,26 +115,30 @@ def validate(picking):
 
 
 # --- Ours ---------------------------------------------------------------------------------
+# The prefix of the figures of the lists as the territory's salesperson.
+SALESPERSON = "salesperson: "
+
+
 def views(meter, env):
     # The specification the web client sends, as the view query-count tests build it.
     from odoo.addons.customer_service_control.tests.test_query_slope_views import (  # noqa: PLC0415
         view_specification,
     )
 
-    manager = as_user(env, "bench_manager")
-    for model in ("service.complaint", "service.return", "service.action", "service.visit", "sale.order"):
-        Model = manager[model]
-        arch = Model.get_views([(False, "list"), (False, "form")])["views"]
-        list_spec = view_specification(Model, etree.fromstring(arch["list"]["arch"]))
-        form_spec = view_specification(Model, etree.fromstring(arch["form"]["arch"]))
-        for warm in (True, False):  # the first call fills the caches, as on a running server
-            tag = "warm-up " if warm else ""
-            result = meter(
-                f"{tag}{model} list", lambda M=Model, s=list_spec: M.web_search_read([], s, limit=LIST_LIMIT)
-            )
-            first = result["records"][0]["id"]
-            meter(f"{tag}{model} form", lambda M=Model, s=form_spec, i=first: M.browse(i).web_read(s))
-            meter.figures[f"{tag}{model} list"]["total"] = result["length"]
+    # The Sales Manager sees every record; the territory's salesperson, his share.
+    for role, login in (("", "bench_manager"), (SALESPERSON, "bench_sales_area")):
+        user_env = as_user(env, login)
+        for model in ("service.complaint", "service.return", "service.action", "service.visit", "sale.order"):
+            Model = user_env[model]
+            arch = Model.get_views([(False, "list"), (False, "form")])["views"]
+            list_spec = view_specification(Model, etree.fromstring(arch["list"]["arch"]))
+            form_spec = view_specification(Model, etree.fromstring(arch["form"]["arch"]))
+            for warm in (True, False):  # the first call fills the caches, as on a running server
+                name = f"{'warm-up ' if warm else ''}{role}{model}"
+                result = meter(f"{name} list", lambda M=Model, s=list_spec: M.web_search_read([], s, limit=LIST_LIMIT))
+                first = result["records"][0]["id"]
+                meter(f"{name} form", lambda M=Model, s=form_spec, i=first: M.browse(i).web_read(s))
+                meter.figures[f"{name} list"]["total"] = result["length"]
     for name in [name for name in meter.figures if name.startswith("warm-up ")]:
         del meter.figures[name]
 
