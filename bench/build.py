@@ -341,7 +341,7 @@ def build(env, size):
             [
                 {
                     "title": f"Grease the 6205 line {i}",
-                    "complaint_id": complaints[i % seed].id,
+                    "source_ref": f"service.complaint,{complaints[i % seed].id}",
                     "user_id": users["bench_inspector" if i % 2 else "bench_technical"].id,
                     "department_id": env.ref("customer_service_control.dep_inspection").id,
                     "due_date": today - timedelta(days=rnd.randrange(days)),
