@@ -288,7 +288,8 @@ def cmd_report(args):
         " first record, after a first call that fills the caches; Odoo's own `sale.order` list and"
         " form at the same size and as the same user for comparison. As the Sales Manager, who sees"
         " everything, and as *salesperson:* the salesperson of a territory (every twentieth customer"
-        " with its records and orders), whose record rules choose his share of each table.",
+        " and its orders; the records keep their handler), who sees his share of each table through"
+        " the customer's salesperson of the record rules.",
         "- **intake of 1,000 complaints**: one `create` of 1,000 values as the salesperson (what the"
         " mail gateway or an RPC client does); OCA: `helpdesk.ticket` `create` of 1,000 values in a"
         " team with a 48 h SLA of helpdesk_mgmt_sla (as the administrator).",
