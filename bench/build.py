@@ -31,7 +31,8 @@ GROUP = "customer_service_control.group_service_"
 # Roles of the benchmark's users (login: groups); bench/measure.py acts as them.
 USERS = {
     "bench_sales": ("user", "sales_team.group_sale_salesman"),
-    # A salesperson with a territory: every twentieth customer, and its records.
+    # A salesperson with a territory: every twentieth customer and its orders; he sees
+    # the customers' records through the record rules (they keep their handler).
     "bench_sales_area": ("user", "sales_team.group_sale_salesman"),
     "bench_manager": ("manager", "sales_team.group_sale_manager"),
     "bench_inspector": ("inspector",),

@@ -137,7 +137,7 @@ def views(meter, env):
                 name = f"{'warm-up ' if warm else ''}{role}{model}"
                 result = meter(f"{name} list", lambda M=Model, s=list_spec: M.web_search_read([], s, limit=LIST_LIMIT))
                 meter.figures[f"{name} list"]["total"] = result["length"]
-                if result["records"]:  # a salesperson may have none of a model (actions at 1k)
+                if result["records"]:  # a user may have no record of a model: no form to open
                     first = result["records"][0]["id"]
                     meter(f"{name} form", lambda M=Model, s=form_spec, i=first: M.browse(i).web_read(s))
     for name in [name for name in meter.figures if name.startswith("warm-up ")]:
