@@ -1,6 +1,8 @@
 """Orchestration of ``bin/dev bench``: runs bench/measure.py on the database of a size and,
 alternating with it, on the peers' database (``--rounds``), prints the figures, keeps them
-under ``--state`` and writes them into bench/RESULTS.md (``report``).
+under ``--state`` and writes them into bench/RESULTS.md (``report``), with the load test's
+figures read from bench/LOAD.md (``load-summary`` rewrites only that section, after
+``bin/dev load``).
 
 bin/dev builds and copies the databases; this script only measures and reports.
 """
@@ -9,6 +11,7 @@ import argparse
 import json
 import os
 import platform
+import re
 import subprocess
 import sys
 import time
@@ -314,15 +317,89 @@ def cmd_report(args):
     for result in results:
         text += [size_table(result), ""]
     text += targets(results)
-    text += [
-        "## Under load",
-        "",
-        "The multi-worker load test (`bin/dev load`, bench/load.py) is separate: its figures are in"
-        " [bench/LOAD.md](LOAD.md).",
-        "",
-    ]
+    text += under_load(HERE / "LOAD.md")
     Path(args.out).write_text("\n".join(text))
     print(f"==> Wrote {args.out}")
+
+
+def load_runs(load_md):
+    """The runs of bench/LOAD.md: heading, when and at which commit, the rows of its table
+    ``{call: (req/s, p95 ms)}``, its "All calls" row and its result."""
+    runs = []
+    for section in re.split(r"(?m)^## ", load_md.read_text(encoding="utf-8") if load_md.exists() else "")[1:]:
+        heading = section.split("\n", 1)[0].strip()
+        when = re.search(r"^(\d{4}-\d\d-\d\d \d\d:\d\d UTC)", section, re.M)
+        commit = re.search(r"Add-on commit (\w+)", section)
+        result = re.search(r"^Result: \*\*(.+?)\*\*", section, re.M)
+        rows, total = {}, None
+        for cells in re.findall(r"^\| (.+) \|$", section, re.M):
+            cells = [c.strip().strip("*") for c in cells.split(" | ")]
+            if len(cells) != 7 or not re.fullmatch(r"[\d.]+", cells[2]):
+                continue  # the header, its rule, and the scheduled actions' table
+            figures = {"calls": cells[1], "rps": cells[2], "median": cells[3], "p95": cells[4], "errors": cells[6]}
+            if cells[0] == "All calls":
+                total = figures
+            else:
+                rows[cells[0]] = figures
+        if total:
+            runs.append(
+                {
+                    "heading": heading,
+                    "when": when.group(1) if when else "",
+                    "commit": commit.group(1) if commit else "unknown",
+                    "rows": rows,
+                    "total": total,
+                    "result": result.group(1) if result else "not read",
+                }
+            )
+    return runs
+
+
+def under_load(load_md):
+    """The section "Under load" of RESULTS.md: requests per second and p95 latency of each
+    call in every run of bench/LOAD.md, side by side."""
+    runs = load_runs(load_md)
+    lines = ["## Under load", ""]
+    if not runs:
+        return [*lines, "Not measured yet: run `bin/dev load` (its figures go into bench/LOAD.md and here).", ""]
+    lines += [
+        "From [bench/LOAD.md](LOAD.md), written by `bin/dev load` (bench/load.py): Odoo with"
+        " `--workers=2` and a cron worker, concurrent XML-RPC clients of every role creating"
+        " complaints, recording responses, creating, inspecting, approving and receiving returns"
+        " and reading lists, the add-on's scheduled actions running meanwhile. Latencies are wall"
+        " times seen by the client. Medians, handled refusals, what is checked afterwards and the"
+        " scheduled actions' runs are in LOAD.md.",
+        "",
+        "| Run | When | Add-on commit | Calls | Req/s | Median ms | p95 ms | Errors | Result |",
+        "|---|---|---|---:|---:|---:|---:|---:|---|",
+    ]
+    for run in runs:
+        t = run["total"]
+        lines.append(
+            f"| {run['heading']} | {run['when']} | {run['commit']} | {t['calls']} | {t['rps']} | {t['median']} "
+            f"| {t['p95']} | {t['errors']} | {run['result']} |"
+        )
+    header = " | ".join(f"{run['heading'].split(',')[0]}: req/s | p95 ms" for run in runs)
+    lines += ["", f"| Call | {header} |", "|---|" + "---:|---:|" * len(runs)]
+    for call in sorted({call for run in runs for call in run["rows"]}):
+        cells = []
+        for run in runs:
+            row = run["rows"].get(call)
+            cells += [row["rps"], row["p95"]] if row else ["–", "–"]
+        lines.append(f"| {call} | {' | '.join(cells)} |")
+    return [*lines, ""]
+
+
+def cmd_load_summary(args):
+    """Rewrite the section "Under load" of RESULTS.md from LOAD.md (after ``bin/dev load``)."""
+    results = Path(args.out)
+    text = results.read_text(encoding="utf-8") if results.exists() else ""
+    head = text.split("\n## Under load\n", 1)[0].rstrip("\n")
+    if not head:
+        print(f"==> {results} has no size figures yet: bin/dev bench writes them, with the load figures.")
+        return
+    results.write_text(head + "\n\n" + "\n".join(under_load(Path(args.load))), encoding="utf-8")
+    print(f"==> Wrote the load figures into {results}")
 
 
 def main():
@@ -341,8 +418,11 @@ def main():
     report.add_argument("--commit", default="unknown")
     report.add_argument("--pg", default="unknown")
     report.add_argument("--args", default="")
+    summary = sub.add_parser("load-summary")
+    summary.add_argument("--load", required=True)
+    summary.add_argument("--out", required=True)
     args = parser.parse_args()
-    {"measure": cmd_measure, "report": cmd_report}[args.command](args)
+    {"measure": cmd_measure, "report": cmd_report, "load-summary": cmd_load_summary}[args.command](args)
 
 
 if __name__ == "__main__":
