@@ -398,6 +398,21 @@ class TestWhoSeesWhat(AccessFixtures):
             self.assertFalse(found(self.sales, model), model)
             self.assertEqual(found(self.sales2, model), records.ids, model)
 
+    def test_merged_customers_records_go_to_the_kept_customers_salesperson(self):
+        """Odoo's contact merge moves the records in SQL; the stored salesperson follows."""
+        a = {model: records["A"] for model, records in self.fixtures.items() if "customer_user_id" in records["A"]}
+        for records in a.values():
+            records.user_id = self.manager
+        self.env["base.partner.merge.automatic.wizard"]._merge(
+            (self.customer | self.customer_b).ids, self.customer_b, extra_checks=False
+        )
+        self.env.invalidate_all()
+        for model, records in a.items():
+            self.assertEqual(records.commercial_partner_id, self.customer_b, model)
+            self.assertEqual(records.customer_user_id, self.sales2, model)
+            self.assertFalse(self.rpc(self.sales, model, "search", [("id", "in", records.ids)]), model)
+            self.assertEqual(self.rpc(self.sales2, model, "search", [("id", "in", records.ids)]), records.ids, model)
+
     def test_the_customers_salesperson_cannot_be_written_on_a_record(self):
         """Written, it is refused; given to create or import, it is the customer's."""
         complaint = self.fixtures["service.complaint"]["B"]
