@@ -43,11 +43,24 @@ RETURN_STEPS = [
     "return: final approval and carry-out",
     "return: receipt and credit note",
 ]
-RMA_STEPS = ["return: create", "return: confirm", "return: receipt", "return: refund"]
-# Our steps that do the work of rma's four (the form, its return transfer, the receipt and
-# the credit note): the procedure adds the confirmation, the re-inspection and the
-# leader's signature before them.
-SAME_WORK_STEPS = ["return: create", "return: final approval and carry-out", "return: receipt and credit note"]
+# Our steps that do the work of rma's four, side by side (the form, its return transfer,
+# the receipt and the credit note): the procedure adds the confirmation, the re-inspection
+# and the leader's signature between them.
+STEP_PAIRS = [
+    ("the form: create", ["return: create"], ["return: create"]),
+    (
+        "the return transfer: our final approval and carry-out, rma's confirm",
+        ["return: final approval and carry-out"],
+        ["return: confirm"],
+    ),
+    (
+        "the receipt and the credit note: our receipt's validation, rma's receipt and refund",
+        ["return: receipt and credit note"],
+        ["return: receipt", "return: refund"],
+    ),
+]
+SAME_WORK_STEPS = [step for _label, ours, _theirs in STEP_PAIRS for step in ours]
+PROCEDURE_STEPS = [step for step in RETURN_STEPS if step not in SAME_WORK_STEPS]
 SAME_WORK_LABEL = "the same work: create, carry-out, receipt and credit note (rma)"
 
 
@@ -167,9 +180,17 @@ def size_table(result):
         rma_total = best(rounds, "theirs", "rma", "100 returns to credit note")
         if same and rma_total:
             lines.append(versus(SAME_WORK_LABEL, same, rma_total))
-        for step in RMA_STEPS:
-            t = best(rounds, "theirs", "rma", step)
-            lines.append(f"| rma step: {step.removeprefix('return: ')} | | {t['seconds']:.2f} | | | {t['queries']} | |")
+        for label, ours, theirs in STEP_PAIRS:
+            o, t = best_sum(rounds, "ours", "returns", ours), best_sum(rounds, "theirs", "rma", theirs)
+            if o and t:
+                lines.append(versus(f"step, {label}", o, t))
+        extra = best_sum(rounds, "ours", "returns", PROCEDURE_STEPS)
+        if extra:
+            names = ", ".join(step.removeprefix("return: ") for step in PROCEDURE_STEPS)
+            lines.append(
+                f"| the procedure's steps that rma has not ({names}) | {extra['seconds']:.2f} | | "
+                f"| {extra['queries']} | | |"
+            )
     counts = result.get("counts", {})
     if counts:
         lines += [
@@ -260,16 +281,18 @@ def targets(results):
 
 
 def cmd_report(args):
-    results = sorted((json.loads(p.read_text()) for p in Path(args.state).glob("*.json")), key=lambda r: r["size"])
+    paths = list(Path(args.state).glob("*.json"))
+    results = sorted((json.loads(p.read_text()) for p in paths), key=lambda r: r["size"])
     if not results:
         raise SystemExit("Nothing measured yet.")
+    measured = max(p.stat().st_mtime for p in paths)
     text = [
         "# Size benchmark",
         "",
         "Written by `bin/dev bench` (bench/run.py); edit the text in bench/run.py, not here.",
         "",
         f"- Machine: {machine(args.pg)}.",
-        f"- Date: {time.strftime('%Y-%m-%d %H:%M UTC', time.gmtime())}; add-on commit `{args.commit}`;"
+        f"- Measured: {time.strftime('%Y-%m-%d %H:%M UTC', time.gmtime(measured))}; add-on commit `{args.commit}`;"
         f" command `bin/dev bench {args.args}`.",
         "- Odoo 18.0; each size is a copy of the template `bench_<size>_tpl` (built by bench/build.py"
         " from the tests' base template, which holds Odoo's demo data, and the add-on, whose demo data"
@@ -306,8 +329,8 @@ def cmd_report(args):
         "the Refund operation, `action_confirm`, the reception picking validated, `action_refund` "
         "(one credit note per RMA), as the administrator. The deliveries are made before and not "
         "measured. *The same work* adds up our steps that do what rma's four do (the form, its "
-        "return transfer, the receipt, the credit note); the procedure's confirmation, re-inspection "
-        "and leader's signature come on top.",
+        "return transfer, the receipt, the credit note), and the *step* rows set each of them beside "
+        "rma's; the procedure's confirmation, re-inspection and leader's signature come on top.",
         "- Ours and theirs are run alternately, each round in a process of its own; the best round's"
         " time is reported with its queries.",
         "",
