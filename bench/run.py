@@ -285,15 +285,16 @@ def cmd_report(args):
     results = sorted((json.loads(p.read_text()) for p in paths), key=lambda r: r["size"])
     if not results:
         raise SystemExit("Nothing measured yet.")
-    measured = max(p.stat().st_mtime for p in paths)
+    # When the sizes were measured (a size measured again alone is newer than the others).
+    stamps = sorted({time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime(p.stat().st_mtime)) for p in paths})
+    measured = stamps[0] if len(stamps) == 1 else f"{stamps[0]} to {stamps[-1]}"
     text = [
         "# Size benchmark",
         "",
         "Written by `bin/dev bench` (bench/run.py); edit the text in bench/run.py, not here.",
         "",
         f"- Machine: {machine(args.pg)}.",
-        f"- Measured: {time.strftime('%Y-%m-%d %H:%M UTC', time.gmtime(measured))}; add-on commit `{args.commit}`;"
-        f" command `bin/dev bench {args.args}`.",
+        f"- Measured: {measured}; add-on commit `{args.commit}`; command `bin/dev bench {args.args}`.",
         "- Odoo 18.0; each size is a copy of the template `bench_<size>_tpl` (built by bench/build.py"
         " from the tests' base template, which holds Odoo's demo data, and the add-on, whose demo data"
         " comes with it), upgraded with `-u`. The scheduled actions find the same work due at every size:"
@@ -346,8 +347,8 @@ def cmd_report(args):
 
 
 def load_runs(load_md):
-    """The runs of bench/LOAD.md: heading, when and at which commit, the rows of its table
-    ``{call: (req/s, p95 ms)}``, its "All calls" row and its result."""
+    """The runs of bench/LOAD.md: heading, when and at which commit, the figures of each call
+    (``rows``: calls, req/s, median, p95, errors), of its "All calls" row and its result."""
     runs = []
     for section in re.split(r"(?m)^## ", load_md.read_text(encoding="utf-8") if load_md.exists() else "")[1:]:
         heading = section.split("\n", 1)[0].strip()
