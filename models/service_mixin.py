@@ -521,7 +521,11 @@ class ServiceCustomerMixin(models.AbstractModel):
     # Stored for the salesperson's record rules: an index serves "my customers' records",
     # where the subquery through the customer read the whole table at every list count.
     customer_user_id = fields.Many2one(
-        related="commercial_partner_id.user_id", store=True, index="btree_not_null", string="Customer's Salesperson"
+        related="commercial_partner_id.user_id",
+        store=True,
+        index="btree_not_null",
+        string="Customer's Salesperson",
+        help="The salesperson of the customer entity, set on the customer: he sees the customer's service records.",
     )
     contact_id = fields.Many2one(
         "res.partner",

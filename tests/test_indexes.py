@@ -13,7 +13,13 @@ LOOKED_UP = [
     ("service_complaint", "picking_id"),
     *(
         (table, "customer_user_id")
-        for table in ("service_complaint", "service_enquiry", "service_return", "service_visit")
+        for table in (
+            "service_complaint",
+            "service_enquiry",
+            "service_return",
+            "service_visit",
+            "service_site_inspection",
+        )
     ),
 ]
 
